@@ -73,9 +73,13 @@ async def send_with_retries(
     *,
     sleep: Sleep = asyncio.sleep,
     on_retry: Callable[[str], None] | None = None,
+    retry_if: Callable[[httpx.Response], str | None] | None = None,
 ) -> httpx.Response:
     """Send `request`, retrying what is worth retrying. Returns the first final response
-    (2xx, or a 4xx other than 429) with its body read; raises RetryError after the last try."""
+    (2xx, or a 4xx other than 429) with its body read; raises RetryError after the last try.
+
+    `retry_if` may inspect a final response and return a reason to retry it anyway (a 200 whose
+    body was cut short by a proxy is as transient as a 503), or None to accept it."""
     url = str(request.url)
     reason = "no attempt made"
     for attempt in range(1, policy.attempts + 1):
@@ -87,9 +91,13 @@ async def send_with_retries(
             reason = describe(exc)
         else:
             if response.status_code not in policy.statuses:
-                return response
-            reason = f"HTTP {response.status_code}"
-            delay = retry_after_seconds(response)
+                why = retry_if(response) if retry_if else None
+                if why is None:
+                    return response
+                reason = why
+            else:
+                reason = f"HTTP {response.status_code}"
+                delay = retry_after_seconds(response)
             if delay is not None and delay > policy.max_retry_after:
                 raise RetryError(url, attempt, f"{reason}, Retry-After {delay:.0f}s is too long")
         if attempt == policy.attempts:

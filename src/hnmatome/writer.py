@@ -7,7 +7,10 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from .errors import UserError
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -31,9 +34,7 @@ def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -69,3 +70,93 @@ def copy_file(src: Path, dst: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def remove_file(path: Path, prune_up_to: Path | None = None) -> None:
+    """Delete `path` (gone already is fine), then each now-empty parent directory below
+    `prune_up_to`, so moving a generated file leaves no empty folder behind."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    if prune_up_to is None:
+        return
+    stop = prune_up_to.resolve()
+    parent = path.parent.resolve()
+    while parent != stop and parent.is_relative_to(stop):
+        try:
+            parent.rmdir()
+        except OSError:  # not empty (or already gone): stop pruning here
+            return
+        parent = parent.parent
+
+# --------------------------------------------------------------------------- site output
+
+
+class OutputTree:
+    """The files of one site build under `root`. Every path is claimed once: a second claim
+    on the same path is an error naming both claimants, never a silent overwrite."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._claims: dict[str, str] = {}
+        self.files_written = 0
+
+    def _claim(self, rel: str, source: str) -> Path:
+        target = (self.root / rel).resolve()
+        if not target.is_relative_to(self.root.resolve()) or rel.startswith("/"):
+            raise UserError(f"{source} would write outside the output directory: {rel}")
+        first = self._claims.setdefault(rel, source)
+        if first != source or target.is_dir():
+            raise UserError(f"{source} and {first} both want to write {rel}",
+                            hint="rename one of them so their URLs differ")
+        return target
+
+    def write(self, rel: str, data: bytes, source: str) -> None:
+        target = self._claim(rel, source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)  # a fresh staging directory: nobody else can see it yet
+        self.files_written += 1
+
+    def copy(self, rel: str, src: Path, source: str) -> None:
+        target = self._claim(rel, source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, target)
+        self.files_written += 1
+
+
+def _protect(target: Path, guarded: tuple[Path, ...]) -> None:
+    resolved = target.resolve()
+    for path in guarded:
+        guard = path.resolve()
+        if resolved == guard or guard.is_relative_to(resolved) or resolved.is_relative_to(guard):
+            raise UserError(f"refusing to replace {target}: it is or holds {path}",
+                            hint="choose an output directory of its own, such as public/")
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / "index.html").exists():
+        raise UserError(f"refusing to replace {target}: it is not empty and holds no built site",
+                        hint="empty it yourself or choose another output directory")
+
+
+@contextlib.contextmanager
+def staged_directory(target: Path, guarded: tuple[Path, ...] = ()) -> Iterator[Path]:
+    """Build into a fresh directory beside `target`; on success it replaces `target`, on any
+    error it is removed and `target` (the last good site) is left exactly as it was.
+    `guarded` paths (the project, its content) may never be replaced."""
+    _protect(target, guarded)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(staging, target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

@@ -1,14 +1,43 @@
-"""`hnmatome build` (placeholder until its issue lands)."""
+"""`hnmatome build`: render content/ into public/ (or --out)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("build", help="(build: not built yet)")
+    parser = subparsers.add_parser(
+        "build", help="render content/ into the static site in public/",
+        description="Render content/ into a static site. The previous site is replaced only "
+                    "when the whole build succeeds.")
+    parser.add_argument("--drafts", action="store_true",
+                        help="include posts marked draft = true")
+    parser.add_argument("--base-url", default=None, metavar="URL",
+                        help="override base_url from pyproject.toml "
+                             "(e.g. https://user.github.io/repo/)")
+    parser.add_argument("--out", default=None, metavar="DIR",
+                        help="output directory (default: public/ in the project)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("hnmatome build is not built yet")
+    from ..project import open_project
+    from ..site_build import BuildOptions, build_site
+
+    project = open_project(Path(args.root) if args.root else None)
+    options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
+                           out_dir=Path(args.out) if args.out else None)
+    report = build_site(project, options)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        try:
+            shown = report.out_dir.relative_to(Path.cwd())
+        except ValueError:
+            shown = report.out_dir
+        print(f"built {report.pages} pages ({report.files} files) into {shown}/ "
+              f"in {report.seconds:.2f} s")
+    return 0

@@ -1,0 +1,181 @@
+"""Load every content page (posts and plain pages) with its front matter, ready to render."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .dates import parse_date
+from .errors import UserError, UserErrors
+from .frontmatter import key_line, parse_front_matter
+from .settings import Settings
+
+POSTS_SECTION = "posts"
+# Folders of content/ that hold tool data, not pages.
+SKIPPED_DIRS = frozenset({"threads"})
+SECTION_INDEX = "_index.md"
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    path: Path  # absolute source file
+    rel: str  # relative to content/, posix: 'posts/2025_02/x/index.md'
+    section: str  # first folder under content/ ('posts'), '' for top-level pages
+    kind: str  # 'post' (under content/posts/) or 'page'
+    bundle: bool  # True for …/<folder>/index.md
+    title: str
+    date: datetime | None  # aware
+    lastmod: datetime | None
+    draft: bool
+    tags: tuple[str, ...]
+    months: tuple[str, ...]  # taxonomy values, e.g. ('2025/02',)
+    featureimage: str  # '' if none
+    description: str
+    slug: str
+    hnid: int | None
+    meta: Mapping[str, Any]  # every front matter key as written (unknown keys kept)
+    body: str  # markdown source
+    body_line: int  # 1-based file line where the body starts
+    source_hash: str  # hash of the file bytes (for build caches)
+
+
+class _Fields:
+    """Typed access to front matter keys; Hugo treats key names case-insensitively."""
+
+    def __init__(self, meta: Mapping[str, Any], text: str, path: Path) -> None:
+        self.by_lower = {str(key).lower(): value for key, value in meta.items()}
+        self.text = text
+        self.path = path
+
+    def fail(self, key: str, message: str, hint: str | None = None) -> UserError:
+        return UserError(f"front matter {key}: {message}", self.path,
+                         key_line(self.text, key), hint)
+
+    def string(self, key: str) -> str:
+        value = self.by_lower.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail(key, f"expected text, got {value!r}", hint=f"write {key} = '...'")
+        return str(value)
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.by_lower.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float))
+                                                  and not isinstance(v, bool) for v in value):
+            raise self.fail(key, f"expected a list of text, got {value!r}",
+                            hint=f'write {key} = ["a", "b"]')
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
+    def boolean(self, key: str) -> bool:
+        value = self.by_lower.get(key, False)
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        if not isinstance(value, bool):
+            raise self.fail(key, f"expected true or false, got {value!r}")
+        return value
+
+    def date(self, key: str, settings: Settings) -> datetime | None:
+        value = self.by_lower.get(key)
+        if value is None or value == "":
+            return None
+        return parse_date(value, settings.tz, self.path, key_line(self.text, key))
+
+    def integer(self, key: str) -> int | None:
+        value = self.by_lower.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not str(value).strip().isdigit():
+            raise self.fail(key, f"expected a whole number, got {value!r}")
+        return int(str(value).strip())
+
+
+def _place(rel: str) -> tuple[str, str, bool]:
+    """(section, kind, bundle) from a path relative to content/."""
+    parts = rel.split("/")
+    section = parts[0] if len(parts) > 1 else ""
+    kind = "post" if section == POSTS_SECTION else "page"
+    return section, kind, parts[-1] == "index.md" and len(parts) > 1
+
+
+def load_page(path: Path, content_dir: Path, settings: Settings) -> SourcePage:
+    """One content file; a UserError names the file and line of the first problem."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start})", path,
+                        hint="save the file as UTF-8") from exc
+    meta, body, body_line = parse_front_matter(text, path)
+    fields = _Fields(meta, text[: len(text) - len(body)], path)
+    rel = path.relative_to(content_dir).as_posix()
+    section, kind, bundle = _place(rel)
+    return SourcePage(
+        path=path, rel=rel, section=section, kind=kind, bundle=bundle,
+        title=fields.string("title"),
+        date=fields.date("date", settings),
+        lastmod=fields.date("lastmod", settings),
+        draft=fields.boolean("draft"),
+        tags=fields.strings("tags"),
+        months=fields.strings("months"),
+        featureimage=fields.string("featureimage"),
+        description=fields.string("description"),
+        slug=fields.string("slug"),
+        hnid=fields.integer("hnid"),
+        meta=MappingProxyType(meta),
+        body=body, body_line=body_line,
+        source_hash=hashlib.blake2b(data, digest_size=16).hexdigest(),
+    )
+
+
+def _content_files(content_dir: Path) -> Iterator[Path]:
+    """Every page source under content/, in a stable order."""
+    for folder, dirs, files in os.walk(content_dir):
+        here = Path(folder)
+        if here == content_dir:
+            dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".md") and name != SECTION_INDEX and not name.startswith("."):
+                yield here / name
+
+
+def load_content(content_dir: Path, settings: Settings) -> list[SourcePage]:
+    """Every page under content/; all problems are collected and raised together."""
+    pages: list[SourcePage] = []
+    errors: list[UserError] = []
+    for path in _content_files(content_dir):
+        try:
+            pages.append(load_page(path, content_dir, settings))
+        except UserError as exc:
+            errors.append(exc)
+        except OSError as exc:
+            errors.append(UserError(f"cannot read: {exc.strerror}", path))
+    if errors:
+        raise UserErrors(errors)
+    return pages
+
+
+def load_section_titles(content_dir: Path) -> dict[str, str]:
+    """Titles set in content/<section>/_index.md (and content/_index.md as ''), by section."""
+    titles: dict[str, str] = {}
+    candidates = [content_dir / SECTION_INDEX, *sorted(content_dir.glob(f"*/{SECTION_INDEX}"))]
+    for path in candidates:
+        if not path.is_file():
+            continue
+        meta, _, _ = parse_front_matter(path.read_text(encoding="utf-8"), path)
+        title = meta.get("title")
+        if isinstance(title, str) and title:
+            section = "" if path.parent == content_dir else path.parent.name
+            titles[section] = title
+    return titles

@@ -1,0 +1,168 @@
+"""One output of the plan -> its bytes. A pure function of (output, site model, templates, the
+page's rendered body), so it can run in any process and be cached by its inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from markupsafe import Markup
+from pygments.formatters import HtmlFormatter
+
+from . import feeds, sitemap, urls
+from .plan import Output, section_pagers, term_pagers
+from .shortcodes import RenderedBody
+from .site import Entry, Site, stats_of
+from .taxonomy import Term, month_label
+from .templating import Templates
+
+SYNTAX_LIGHT_STYLE = "default"
+SYNTAX_DARK_STYLE = "github-dark"
+HOME_TAGS = 24  # tags shown on the home page, most used first
+
+
+def _base_context(site: Site, output: Output) -> dict[str, Any]:
+    links = site.links
+    versions = site.info.asset_versions
+
+    def asset(path: str) -> str:
+        version = versions.get(path)
+        return links.href("/" + path) + (f"?v={version}" if version else "")
+
+    return {
+        "site": site.info,
+        "href": links.href,
+        "permalink": links.permalink,
+        "asset": asset,
+        "canonical": links.permalink("/" + output.path.removesuffix("index.html")),
+        "output": output,
+        "taxonomies": site.taxonomies,
+        "month_label": month_label,
+        "description": site.info.description,
+        "has_code": False,
+        "feed": "",
+        "pager_path": urls.pager_path,
+        "section_nav": _section_nav(output),
+    }
+
+
+def _section_nav(output: Output) -> str:
+    """The header link of the section this output belongs to (marked aria-current)."""
+    if output.kind in ("section", "post"):
+        return urls.section_path(urls.POSTS_SECTION)
+    if output.kind in ("taxonomy", "term"):
+        return urls.taxonomy_path(output.key)
+    return ""
+
+
+def _entries(site: Site, indexes: tuple[int, ...]) -> list[Entry]:
+    return [site.posts[i] for i in indexes]
+
+
+def _post_context(site: Site, output: Output, body: RenderedBody) -> dict[str, Any]:
+    entry = site.entry(output.key)
+    stats = stats_of(body)
+    context: dict[str, Any] = {"entry": entry, "body": Markup(body.html), "stats": stats,
+                               "has_code": stats.has_code,
+                               "description": entry.description or stats.excerpt
+                               or site.info.description}
+    if output.kind == "post":
+        index = site.post_index(output.key)
+        context.update(newer=site.newer(index), older=site.older(index))
+    return context
+
+
+def _home_context(site: Site) -> dict[str, Any]:
+    tags = site.taxonomy("tags").terms[:HOME_TAGS]
+    return {"posts": site.posts[: site.info.home_size], "tags": tags,
+            "months": site.taxonomy("months").terms, "post_count": len(site.posts),
+            "feed": "/index.xml"}
+
+
+def _section_context(site: Site, output: Output) -> dict[str, Any]:
+    pager = section_pagers(site)[output.number - 1]
+    return {"pager": pager, "posts": _entries(site, pager.items), "heading": "記事一覧",
+            "term": None, "taxonomy": None, "feed": urls.feed_path(pager.list_path)}
+
+
+def _term_context(site: Site, output: Output) -> dict[str, Any]:
+    taxonomy = site.taxonomy(output.key)
+    term = taxonomy.term(output.term)
+    pager = term_pagers(site, output.key, output.term)[output.number - 1]
+    heading = month_label(term.name) if taxonomy.name == "months" else term.name
+    return {"pager": pager, "posts": _entries(site, pager.items), "heading": heading,
+            "term": term, "taxonomy": taxonomy, "feed": term.feed_path}
+
+
+def _taxonomy_context(site: Site, output: Output) -> dict[str, Any]:
+    taxonomy = site.taxonomy(output.key)
+    return {"taxonomy": taxonomy, "terms": taxonomy.terms, "heading": taxonomy.title,
+            "years": _by_year(taxonomy.terms) if taxonomy.name == "months" else []}
+
+
+def _by_year(terms: tuple[Term, ...]) -> list[tuple[int | str, list[Term]]]:
+    """Month terms ('2025/02') grouped by year, in their (newest first) order."""
+    years: dict[int | str, list[Term]] = {}
+    for term in terms:
+        head = term.name.split("/", 1)[0]
+        years.setdefault(int(head) if head.isdigit() else head, []).append(term)
+    return list(years.items())
+
+
+_TEMPLATES = {"post": "post.html", "page": "page.html", "home": "home.html",
+              "section": "list.html", "term": "list.html", "alias": "alias.html",
+              "notfound": "404.html"}
+
+
+def _template_context(site: Site, output: Output, body: RenderedBody | None) -> dict[str, Any]:
+    builders: Mapping[str, Callable[[], dict[str, Any]]] = {
+        "home": lambda: _home_context(site),
+        "section": lambda: _section_context(site, output),
+        "term": lambda: _term_context(site, output),
+        "alias": lambda: {"target": site.links.permalink(output.target)},
+        "notfound": dict,
+    }
+    if output.is_page:
+        if body is None:
+            raise ValueError(f"{output.path}: a {output.kind} needs its rendered body")
+        return _post_context(site, output, body)
+    return builders[output.kind]()
+
+
+def render_output(output: Output, site: Site, templates: Templates,
+                  body: RenderedBody | None = None) -> bytes:
+    """The bytes of one planned output (not static files or bundle resources: those are
+    copied, not rendered)."""
+    if output.kind == "feed":
+        return feeds.feed_for(output, site)
+    if output.kind == "sitemap":
+        return sitemap.sitemap_xml(site)
+    if output.kind == "robots":
+        return robots_txt(site)
+    if output.kind == "syntax_css":
+        return syntax_css()
+    if output.kind == "taxonomy":
+        name = "months.html" if output.key == "months" else "taxonomy.html"
+        context = _taxonomy_context(site, output)
+    else:
+        name = _TEMPLATES[output.kind]
+        context = _template_context(site, output, body)
+    html = templates.render(name, _base_context(site, output) | context)
+    return html.encode("utf-8")
+
+
+def robots_txt(site: Site) -> bytes:
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {site.links.permalink('/sitemap.xml')}\n"
+            .encode())
+
+
+def syntax_css() -> bytes:
+    """Pygments token colours for `.highlight` blocks: light by default, dark under the
+    `data-theme="dark"` attribute the theme script sets on <html>."""
+    rules = []
+    for style, scope in ((SYNTAX_LIGHT_STYLE, ".highlight"),
+                         (SYNTAX_DARK_STYLE, ':root[data-theme="dark"] .highlight')):
+        for line in HtmlFormatter(style=style).get_style_defs(scope).splitlines():
+            if line.startswith(scope):  # drop global `pre` and line-number rules
+                rules.append(line.split(" /*", 1)[0])
+    return ("\n".join(rules) + "\n").encode()

@@ -1,0 +1,280 @@
+"""Render a page body: shortcodes out into placeholders, markdown, shortcodes back in.
+
+`{{< >}}` shortcodes render to HTML and come back after markdown (a placeholder alone in a
+paragraph replaces the whole `<p>`); `{{% %}}` output is markdown and joins the page's markdown.
+Shortcode templates are Jinja files in templates/shortcodes/, so a user can restyle them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import jinja2
+import jinja2.meta
+from markupsafe import Markup
+
+from .css_colors import safe_color
+from .dates import parse_comment_time
+from .errors import UserError
+from .markdown_render import QuoteBodyRenderer, block_text, page_markdown
+from .settings import Settings
+from .shortcode_syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
+
+if TYPE_CHECKING:
+    from .content import SourcePage
+
+QUOTE_SHORTCODE = "matomeQuote"
+# Built in: no template, resolved through the ShortcodeContext.
+BUILTIN_SHORTCODES = {"ref": False, "relref": False}
+_PLACEHOLDER_STEM = "HNMSC"
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str  # the article body HTML
+    text: str  # plain text of the body (reading time, descriptions, feeds, search)
+    comment_count: int  # number of matomeQuote shortcodes
+    first_comment: str  # plain text of the first matomeQuote body ('' if none)
+
+
+class ShortcodeContext(Protocol):
+    """What shortcodes need from the assembled site (supplied by the site stage)."""
+
+    def ref(self, target: str, page: SourcePage) -> str:
+        """URL of `target`; raises LookupError when there is no such page."""
+        ...
+
+    def latest_posts(self, limit: int) -> Sequence[Mapping[str, Any]]:
+        """The `limit` newest posts, each with at least 'title', 'url' and 'date'."""
+        ...
+
+
+@dataclass
+class _Job:
+    """The mutable state of one page render."""
+
+    page: SourcePage
+    ctx: ShortcodeContext
+    prefix: str
+    outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (html, text)
+    comment_count: int = 0
+    first_comment: str = ""
+
+    def error(self, message: str, line: int, hint: str | None = None) -> UserError:
+        return UserError(message, self.page.path, self.page.body_line + line - 1, hint)
+
+
+_BLOCK_GAP = re.compile(r"\n\n+")
+
+
+def _merge_placeholder_runs(pieces: list[str], keys: set[str],
+                            outputs: dict[str, tuple[str, str]]) -> list[str]:
+    """Fold runs of placeholders that each stand alone as a paragraph (separated by blank lines
+    only) into one placeholder: markdown then parses one paragraph per run, not per comment.
+    The output is the same: a lone placeholder replaces its whole <p>, so neighbours join."""
+    if any("```" in piece or "~~~" in piece for piece in pieces):
+        return pieces  # inside a code fence the blank lines between them would be content
+    merged: list[str] = []
+    run: str | None = None  # key of the open run
+    for index, piece in enumerate(pieces):
+        if piece in keys:
+            before = merged[-1] if merged else ""
+            after = pieces[index + 1] if index + 1 < len(pieces) else ""
+            alone = ((not merged or before.endswith("\n\n") or before in keys)
+                     and (after.startswith("\n\n") or not after.strip()))
+            if run is not None and alone and len(merged) >= 2 and merged[-2] == run \
+                    and _BLOCK_GAP.fullmatch(before):
+                html, text = outputs[run]
+                extra_html, extra_text = outputs[piece]
+                outputs[run] = (html + extra_html, f"{text}\n{extra_text}")
+                merged.pop()  # the blank lines between them
+                continue
+            run = piece if alone else None
+        merged.append(piece)
+    return merged
+
+
+def _uses_inner(env: jinja2.Environment, source: str) -> bool:
+    return bool({"inner", "inner_html"} & jinja2.meta.find_undeclared_variables(env.parse(source)))
+
+
+class PageRenderer:
+    """Renders page bodies. Holds only paths and settings when pickled (workers rebuild it)."""
+
+    def __init__(self, templates_dir: Path, settings: Settings) -> None:
+        self.templates_dir = templates_dir
+        self.settings = settings
+        self.merge_runs = True  # tests switch it off to prove it changes nothing
+        self._setup()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"templates_dir": self.templates_dir, "settings": self.settings}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.templates_dir = state["templates_dir"]
+        self.settings = state["settings"]
+        self.merge_runs = True
+        self._setup()
+
+    def _setup(self) -> None:
+        folder = self.templates_dir / "shortcodes"
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folder), autoescape=True,
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self._templates: dict[str, jinja2.Template] = {}
+        self.paired: dict[str, bool] = dict(BUILTIN_SHORTCODES)
+        for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
+            name = path.stem
+            try:
+                source = path.read_text(encoding="utf-8")
+                self.paired[name] = _uses_inner(self._env, source)
+                self._templates[name] = self._env.get_template(path.name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise UserError(f"shortcode template error: {exc.message}", path, exc.lineno,
+                                hint="fix the Jinja syntax in the template") from exc
+        self._markdown = page_markdown()
+        self._quotes = QuoteBodyRenderer()
+        self._placeholder = re.compile(rf"<p>({_PLACEHOLDER_STEM}\d+X)</p>\n?|{_PLACEHOLDER_STEM}\d+X")
+
+    def render(self, page: SourcePage, ctx: ShortcodeContext) -> RenderedBody:
+        try:
+            nodes = parse_shortcodes(page.body, self.paired)
+        except ShortcodeSyntaxError as exc:
+            raise UserError(exc.message, page.path, page.body_line + exc.line - 1,
+                            exc.hint) from exc
+        prefix = _PLACEHOLDER_STEM
+        while prefix in page.body:  # a body can never fake a placeholder
+            prefix += "Z"
+        job = _Job(page, ctx, prefix)
+        html, text = self._render_nodes(nodes, job)
+        return RenderedBody(html=html, text=text, comment_count=job.comment_count,
+                            first_comment=job.first_comment)
+
+    # -- markdown with placeholders ---------------------------------------------------------
+
+    def _render_nodes(self, nodes: Sequence[Node], job: _Job) -> tuple[str, str]:
+        """(html, text) of nodes rendered as one markdown document."""
+        source = self._markdown_source(nodes, job)
+        env: dict[str, Any] = {}
+        tokens = self._markdown.parse(source, env)
+        html = self._markdown.renderer.render(tokens, self._markdown.options, env)
+        text = block_text(tokens)
+        if job.outputs:
+            html = self._put_back(html, job, 0)
+            text = self._put_back(text, job, 1)
+        return html, text
+
+    def _markdown_source(self, nodes: Sequence[Node], job: _Job) -> str:
+        pieces: list[str] = []
+        keys: list[str] = []  # the placeholder keys among pieces, by position
+        for node in nodes:
+            if isinstance(node, str):
+                pieces.append(node)
+            elif node.markdown:
+                pieces.append(self._markdown_shortcode(node, job))
+            else:
+                key = f"{job.prefix}{len(job.outputs)}X"
+                job.outputs[key] = ("", "")  # reserve the key before nested renders take more
+                job.outputs[key] = self._html_shortcode(node, job)
+                pieces.append(key)
+                keys.append(key)
+        if len(keys) > 1 and self.merge_runs:
+            pieces = _merge_placeholder_runs(pieces, set(keys), job.outputs)
+        return "".join(pieces)
+
+    def _put_back(self, rendered: str, job: _Job, part: int) -> str:
+        pattern = self._placeholder
+        if job.prefix != _PLACEHOLDER_STEM:
+            stem = re.escape(job.prefix)
+            pattern = re.compile(rf"<p>({stem}\d+X)</p>\n?|{stem}\d+X")
+
+        def output(found: re.Match[str]) -> str:
+            key = found.group(1) or found.group(0)
+            return job.outputs[key][part] if key in job.outputs else found.group(0)
+
+        return pattern.sub(output, rendered)
+
+    # -- shortcodes ---------------------------------------------------------------------------
+
+    def _markdown_shortcode(self, node: Shortcode, job: _Job) -> str:
+        if node.name in BUILTIN_SHORTCODES:
+            return self._ref(node, job)
+        inner = self._markdown_source(node.inner, job) if node.inner is not None else ""
+        return self._template(node, job, {"inner": inner})
+
+    def _html_shortcode(self, node: Shortcode, job: _Job) -> tuple[str, str]:
+        if node.name in BUILTIN_SHORTCODES:
+            return self._ref(node, job), ""
+        if node.name == QUOTE_SHORTCODE:
+            return self._quote(node, job)
+        variables: dict[str, Any] = {}
+        text = ""
+        if node.inner is not None:
+            inner_html, text = self._render_nodes(node.inner, job)
+            variables = {"inner": node.inner_source, "inner_html": Markup(inner_html)}
+        if node.name == "list":
+            variables["posts"] = self._latest(node, job)
+        summary = node.get("summary")
+        if isinstance(summary, str) and summary:
+            text = f"{summary}\n{text}"
+        return self._template(node, job, variables), text
+
+    def _ref(self, node: Shortcode, job: _Job) -> str:
+        target = node.get(0, node.get("path"))
+        if not isinstance(target, str) or not target:
+            raise job.error(f"{node.name} needs a target, e.g. {{{{% ref \"/posts/\" %}}}}",
+                            node.line)
+        try:
+            return job.ctx.ref(target, job.page)
+        except LookupError as exc:
+            raise job.error(f"{node.name} target {target!r} is not a page of this site",
+                            node.line, hint="check the path against content/") from exc
+
+    def _latest(self, node: Shortcode, job: _Job) -> Sequence[Mapping[str, Any]]:
+        limit = node.get("limit", node.get(0, 5))
+        try:
+            count = int(limit)
+        except (TypeError, ValueError):
+            raise job.error(f"list limit must be a number, not {limit!r}", node.line) from None
+        return job.ctx.latest_posts(max(count, 0))
+
+    def _quote(self, node: Shortcode, job: _Job) -> tuple[str, str]:
+        body = node.get("body", "")
+        body_html, text = self._quotes.render(body if isinstance(body, str) else str(body))
+        job.comment_count += 1
+        if job.comment_count == 1:
+            job.first_comment = text
+        created_at = str(node.get("createdAt", ""))
+        created = parse_comment_time(created_at) if created_at else None
+        try:
+            depth = max(int(node.get("depth", 0)), 0)
+        except (TypeError, ValueError):
+            depth = 0
+        variables = {
+            "body_html": Markup(body_html),
+            "user": str(node.get("userName", "")),
+            "created_at": created_at,
+            "created": created,
+            "created_iso": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else "",
+            "color": safe_color(node.get("color", "")),
+            "depth": depth,
+        }
+        return self._template(node, job, variables), text
+
+    def _template(self, node: Shortcode, job: _Job, variables: dict[str, Any]) -> str:
+        template = self._templates.get(node.name)
+        if template is None:
+            raise job.error(f"no template for shortcode {node.name!r}", node.line,
+                            hint=f"add templates/shortcodes/{node.name}.html")
+        values = {"name": node.name, "params": node.named, "args": node.positional,
+                  "page": job.page, "inner": "", "inner_html": Markup(""), **variables}
+        try:
+            # generate() skips render()'s per-call overhead, which shows at 94k comment cards.
+            return "".join(template.generate(values))
+        except jinja2.TemplateError as exc:
+            raise job.error(f"shortcode {node.name!r} failed: {exc}", node.line,
+                            hint=f"check templates/shortcodes/{node.name}.html") from exc

@@ -1,0 +1,98 @@
+"""Taxonomies (tags, months): which posts carry each term, under Hugo's term URLs.
+
+Terms are grouped by their URL, not their spelling: 'Firefox' and 'FireFox' share
+/tags/firefox/ in Hugo, so they share one term page here; the spelling used most is shown."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from . import urls
+
+_MONTH = re.compile(r"^(\d{4})/(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str  # urlized: the last part of the term's URL
+    name: str  # the spelling shown to readers
+    path: str  # site path of the term page
+    posts: tuple[int, ...]  # indexes into Site.posts, newest first
+
+    @property
+    def count(self) -> int:
+        return len(self.posts)
+
+    @property
+    def feed_path(self) -> str:
+        return urls.feed_path(self.path)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    name: str  # 'tags', 'months': the front-matter key and the URL segment
+    title: str  # shown to readers
+    terms: tuple[Term, ...]  # in the order the index page lists them
+    by_key: Mapping[str, Term] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def path(self) -> str:
+        return urls.taxonomy_path(self.name)
+
+    def term(self, key: str) -> Term:
+        return self.by_key[key]
+
+
+@dataclass(frozen=True)
+class TermValue:
+    """A term as one post carries it: the spelling written and where it links."""
+
+    name: str
+    key: str
+    path: str
+
+
+def month_label(value: str) -> str:
+    """'2025/02' -> '2025年2月'; anything else as written."""
+    found = _MONTH.match(value)
+    return f"{found.group(1)}年{int(found.group(2))}月" if found else value
+
+
+def term_value(taxonomy: str, name: str) -> TermValue | None:
+    key = urls.urlize(name)
+    return TermValue(name, key, urls.term_path(taxonomy, key)) if key else None
+
+
+def build_taxonomy(name: str, title: str, values: Sequence[Sequence[TermValue]]) -> Taxonomy:
+    """`values[i]` are the terms of post i (posts newest first)."""
+    posts: dict[str, list[int]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    for index, post_values in enumerate(values):
+        for value in post_values:
+            members = posts.setdefault(value.key, [])
+            if not members or members[-1] != index:
+                members.append(index)
+            spellings.setdefault(value.key, Counter())[value.name] += 1
+    terms = [
+        Term(key=key, name=spellings[key].most_common(1)[0][0],
+             path=urls.term_path(name, key), posts=tuple(indexes))
+        for key, indexes in posts.items()
+    ]
+    if name == "months":
+        terms.sort(key=_month_key, reverse=True)  # newest month first
+    else:
+        terms.sort(key=_tag_order)
+    return Taxonomy(name=name, title=title, terms=tuple(terms),
+                    by_key={term.key: term for term in terms})
+
+
+def _tag_order(term: Term) -> tuple[int, str, str]:
+    return (-term.count, term.name.casefold(), term.key)
+
+
+def _month_key(term: Term) -> tuple[int, int, str]:
+    found = _MONTH.match(term.name)
+    return (int(found.group(1)), int(found.group(2)), term.key) if found else (0, 0, term.key)

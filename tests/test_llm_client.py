@@ -1,0 +1,145 @@
+"""The OpenAI-compatible client against the fake server: headers, fallbacks, errors, limits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+
+import pytest
+from fake_llm import PROMPT_TOKENS, FakeLLM, RawBody, Status
+from translate_support import FAST_POLICY, SleepRecorder
+
+from hnmatome.llm_client import (
+    AnswerError,
+    EndpointError,
+    LLMClient,
+    RateLimiter,
+    RejectedRequest,
+)
+from hnmatome.llm_contract import COMMENTS_SCHEMA
+from hnmatome.settings import LLMSettings
+
+MESSAGES = [{"role": "system", "content": "answer in JSON"},
+            {"role": "user", "content": json.dumps({"comments": [{"id": 7, "text": "hi"}]})}]
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeLLM]:
+    with FakeLLM() as server:
+        yield server
+
+
+def settings(fake: FakeLLM, **changes: object) -> LLMSettings:
+    base = {"base_url": fake.url, "model": "m", "api_key": "k", "requests_per_minute": 0,
+            "timeout": 2.0, "max_retries": 2}
+    return LLMSettings(**{**base, **changes})  # type: ignore[arg-type]
+
+
+def chat(llm: LLMSettings, sleep: SleepRecorder | None = None,
+         clock: object = None) -> tuple[str, LLMClient]:
+    async def main() -> tuple[str, LLMClient]:
+        extra = {"clock": clock} if clock else {}
+        async with LLMClient(llm, policy=FAST_POLICY, sleep=sleep or SleepRecorder(),
+                             **extra) as client:
+            answer = await client.chat(MESSAGES, "comments", COMMENTS_SCHEMA)
+            return answer.content, client
+    return asyncio.run(main())
+
+
+def test_sends_model_messages_schema_and_key(fake: FakeLLM) -> None:
+    content, client = chat(settings(fake, temperature=0.7))
+    assert json.loads(content)["comments"][0]["id"] == 7
+    body = fake.seen[0].body
+    assert body["model"] == "m" and body["temperature"] == 0.7 and body["messages"] == MESSAGES
+    assert body["response_format"]["json_schema"]["schema"] == COMMENTS_SCHEMA
+    assert fake.seen[0].headers["Authorization"] == "Bearer k"
+    assert client.usage.requests == 1 and client.usage.prompt_tokens == PROMPT_TOKENS
+
+
+def test_no_key_sends_no_authorization_header(fake: FakeLLM) -> None:
+    chat(settings(fake, api_key=""))
+    assert "Authorization" not in fake.seen[0].headers
+
+
+def test_base_url_with_trailing_slash(fake: FakeLLM) -> None:
+    chat(settings(fake, base_url=fake.url + "/"))
+    assert len(fake.seen) == 1
+
+
+def test_json_object_mode_when_schema_refused(fake: FakeLLM) -> None:
+    fake.refused_formats.add("json_schema")
+    _, client = chat(settings(fake))
+    assert [s.response_format for s in fake.seen] == ["json_schema", "json_object"]
+    assert client.mode == "json_object"
+
+
+def test_404_is_an_endpoint_error_naming_the_settings(fake: FakeLLM) -> None:
+    with pytest.raises(EndpointError) as caught:
+        chat(settings(fake, base_url=fake.url.removesuffix("/v1") + "/nope"))
+    assert "404" in str(caught.value) and "HNMATOME_LLM_BASE_URL" in caught.value.hint
+
+
+def test_400_not_about_the_format_rejects_just_this_request(fake: FakeLLM) -> None:
+    fake.add(Status(400, message="maximum context length is 8192 tokens"))
+    with pytest.raises(RejectedRequest, match="context length"):
+        chat(settings(fake))
+    assert len(fake.seen) == 1
+
+
+def test_retries_exhausted_is_an_endpoint_error(fake: FakeLLM) -> None:
+    fake.add(Status(503), times=None)
+    sleep = SleepRecorder()
+    with pytest.raises(EndpointError, match="HTTP 503"):
+        chat(settings(fake), sleep)
+    assert len(fake.seen) == FAST_POLICY.attempts
+    assert len(sleep.delays) == FAST_POLICY.attempts - 1
+
+
+@pytest.mark.parametrize("body, message", [
+    (b"<html>oops</html>", "not JSON"),
+    (b'{"choices": []}', "no choices"),
+    (b'{"choices": [{"message": {"content": null}}]}', "empty"),
+    (b'{"choices": [{"message": {"content": "{\\"co"}, "finish_reason": "length"}]}', "cut off"),
+])
+def test_unusable_completions_are_answer_errors(fake: FakeLLM, body: bytes, message: str) -> None:
+    fake.add(RawBody(body))
+    with pytest.raises(AnswerError, match=message):
+        chat(settings(fake))
+
+
+def test_answers_without_usage_are_counted(fake: FakeLLM) -> None:
+    fake.add(RawBody(b'{"choices": [{"message": {"content": "{}"}, "finish_reason": "stop"}]}'))
+    _, client = chat(settings(fake))
+    assert client.usage.unreported == 1 and client.usage.prompt_tokens == 0
+
+
+def test_rate_limiter_spaces_requests() -> None:
+    sleep = SleepRecorder()
+    limiter = RateLimiter(60, clock=lambda: 100.0, sleep=sleep)
+
+    async def three() -> None:
+        for _ in range(3):
+            await limiter.wait()
+
+    asyncio.run(three())
+    assert sleep.delays == [1.0, 2.0]
+
+
+def test_rate_limit_applies_to_retries_too(fake: FakeLLM) -> None:
+    fake.add(Status(500))
+    sleep = SleepRecorder()
+    _, client = chat(settings(fake, requests_per_minute=30), sleep, clock=lambda: 5.0)
+    assert client.usage.requests == 2 and client.usage.retries == 1
+    assert 2.0 in sleep.delays  # the retry waited for its slot
+
+
+def test_concurrency_is_bounded(fake: FakeLLM) -> None:
+    fake.latency = 0.05
+
+    async def many() -> None:
+        async with LLMClient(settings(fake, concurrency=2), policy=FAST_POLICY) as client:
+            await asyncio.gather(*(client.chat(MESSAGES, "c", COMMENTS_SCHEMA) for _ in range(6)))
+
+    asyncio.run(many())
+    assert len(fake.seen) == 6 and fake.max_in_flight == 2
