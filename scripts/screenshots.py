@@ -53,7 +53,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def shoot(chromium: str, url: str, out: Path, width: int, height: int, theme: str) -> None:
     command = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
                "--disable-background-networking", "--hide-scrollbars",
-               "--virtual-time-budget=5000", f"--window-size={width},{height}",
+               "--virtual-time-budget=10000", f"--window-size={width},{height}",
                f"--screenshot={out}"]
     if theme == "dark":
         command.append("--force-dark-mode")

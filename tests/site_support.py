@@ -107,3 +107,35 @@ def make_project(root: Path, *, base_url: str = "https://example.org/",
 
 def unquoted(href: str) -> str:
     return unquote(href)
+
+
+def build(root: Path, **options: object) -> object:
+    """Build the project at `root` (options as BuildOptions fields); waits for old-tree cleanup
+    so tests see a quiet directory."""
+    from hnmatome.project import open_project
+    from hnmatome.site_build import BuildOptions, build_site
+    from hnmatome.writer import wait_for_cleanups
+
+    report = build_site(open_project(root), BuildOptions(**options))  # type: ignore[arg-type]
+    wait_for_cleanups()
+    return report
+
+
+_CORPUS: dict[str, Path] = {}
+
+
+def corpus_public(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus built once per test session (shared by every module that asks)."""
+    if "public" not in _CORPUS:
+        root = make_project(tmp_path_factory.mktemp("corpus") / "site")
+        shutil.rmtree(root / "content" / "posts")
+        shutil.copytree(shared_dir / "corpus" / "kaigai-matome" / "posts", root / "content" / "posts")
+        build(root)
+        _CORPUS["public"] = root / "public"
+    return _CORPUS["public"]
+
+
+def parse_html(path: Path):  # noqa: ANN201 - selectolax's parser type
+    from selectolax.lexbor import LexborHTMLParser
+
+    return LexborHTMLParser(path.read_text(encoding="utf-8"))

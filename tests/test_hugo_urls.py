@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from site_support import hugo_site, require_hugo, run_hugo, write_post
+from site_support import corpus_public, hugo_site, require_hugo, run_hugo, write_post
 
 from hnmatome import urls
 
@@ -87,9 +87,10 @@ def test_first_pager_page_is_an_alias_in_hugo(shared_dir: Path, tmp_path: Path) 
 
 
 def test_corpus_url_set_matches_hugo(shared_dir: Path, tmp_path: Path,
-                                     corpus_site: Path) -> None:
+                                     tmp_path_factory: pytest.TempPathFactory) -> None:
     """Post, tag and month pages (with their /page/N/) of the whole corpus, against Hugo."""
     binary = require_hugo()
+    corpus_site = corpus_public(shared_dir, tmp_path_factory)
     site = hugo_site(shared_dir, tmp_path / "hugo")
     shutil.copytree(shared_dir / "corpus" / "kaigai-matome" / "posts", site / "content" / "posts")
     run_hugo(binary, site)

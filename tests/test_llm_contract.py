@@ -73,6 +73,27 @@ def test_contract_violations_are_rejected(content: str, reason: str) -> None:
         parse_comments_answer(content, CHUNK)
 
 
+URL_CHUNK = (CommentSource(3, "Read https://example.com/a_(b)?x=1&y=2, and https://b.org/p."),)
+
+
+@pytest.mark.parametrize("ja, reason", [
+    ("https://example.com/a_(b)?x=1&y=2 と https://b.org/p を読んでね", None),
+    ("https://example.com/a_(b)?x=1&y=2だよ、あとhttps://b.org/p。", None),
+    ("https://example.com/a_(b) と https://b.org/p を読んでね", "not in the comment"),
+    ("https://example.com/a_(b)?x=1&y=2 を読んでね", "dropped URLs"),
+    ("https://example.com/a_(b)?x=1&y=2 https://b.org/p https://evil.example/ だよ",
+     "not in the comment"),
+    ("https://example.com/a_(b)?x=1&y=2 https://b.org/p " + "長い" * 201, "summarise"),
+])
+def test_urls_are_kept_whole_and_answers_stay_short(ja: str, reason: str | None) -> None:
+    content = answer(item(3, ja))
+    if reason is None:
+        assert parse_comments_answer(content, URL_CHUNK)[0].ja == ja
+    else:
+        with pytest.raises(ContractError, match=reason):
+            parse_comments_answer(content, URL_CHUNK)
+
+
 def test_fenced_and_wrapped_json_is_read() -> None:
     body = answer(item(1), item(2))
     assert parse_json_text(f"```json\n{body}\n```") == json.loads(body)

@@ -151,7 +151,8 @@ def _content_files(content_dir: Path) -> Iterator[Path]:
 
 
 def load_content(content_dir: Path, settings: Settings) -> list[SourcePage]:
-    """Every page under content/; all problems are collected and raised together."""
+    """Every page under content/, sorted by path; all problems are collected and raised
+    together (UserErrors), each naming its file and line."""
     pages: list[SourcePage] = []
     errors: list[UserError] = []
     for path in _content_files(content_dir):
@@ -163,7 +164,7 @@ def load_content(content_dir: Path, settings: Settings) -> list[SourcePage]:
             errors.append(UserError(f"cannot read: {exc.strerror}", path))
     if errors:
         raise UserErrors(errors)
-    return pages
+    return sorted(pages, key=lambda page: page.rel)
 
 
 def load_section_titles(content_dir: Path) -> dict[str, str]:

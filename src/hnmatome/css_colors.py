@@ -7,7 +7,7 @@ import re
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 # The CSS Color Module named colours.
-NAMED_COLORS = frozenset("""
+_NAMES = """
 aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet
 brown burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan
 darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta
@@ -25,7 +25,8 @@ papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red rosybrow
 saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue slateblue slategray
 slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white
 whitesmoke yellow yellowgreen
-""".split())
+"""
+NAMED_COLORS = frozenset(_NAMES.split())
 
 
 def safe_color(value: object) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .safe_markdown import normalize_text
 from .settings import Settings
 
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]+")
@@ -141,7 +142,7 @@ def select_comments(comments: Sequence[Comment], rules: CurationRules) -> list[S
 
 
 def _eligible(comment: Comment, rules: CurationRules) -> bool:
-    if not comment.body.strip() or comment.include is False:
+    if not normalize_text(comment.body) or comment.include is False:
         return False
     if comment.include is True:
         return True

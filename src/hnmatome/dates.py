@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,18 @@ def parse_date(value: Any, tz: ZoneInfo, path: Path, line: int | None = None) ->
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed
+
+
+_COMMENT_TIME = re.compile(r"(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d:\d\d:\d\d)")
+
+
+def comment_time_iso(text: str) -> str:
+    """`createdAt` as an ISO 8601 UTC time for <time datetime>, '' when unreadable."""
+    found = _COMMENT_TIME.fullmatch(text)
+    if found:
+        return f"{found[1]}-{found[2]}-{found[3]}T{found[4]}Z"
+    parsed = parse_comment_time(text) if text else None
+    return parsed.isoformat(timespec="seconds").replace("+00:00", "Z") if parsed else ""
 
 
 def parse_comment_time(text: str) -> datetime | None:

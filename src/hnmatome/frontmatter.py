@@ -17,6 +17,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _YamlLoader = yaml.SafeLoader
 
 _TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_WHERE = re.compile(r"\s*\((?:at line \d+, column \d+|at end of document)\)")
 _DELIMITERS = {"+++": "toml", "---": "yaml"}
 
 
@@ -37,16 +38,19 @@ def _load_toml(source: str, path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        line = int(found.group(1)) + 1 if found else None
-        message = _TOML_LINE.sub("", str(exc)).replace("()", "").strip().rstrip("(").strip()
+        text = str(exc)
+        found = _TOML_LINE.search(text)
+        # +1: the opening delimiter line; 'end of document' is the closing delimiter line
+        line = int(found.group(1)) + 1 if found else source.count("\n") + 2
+        message = _TOML_WHERE.sub("", text).strip()
         raise UserError(f"invalid TOML front matter: {message}", path, line,
-                        hint="strings need quotes: title = '...'; see https://toml.io") from exc
+                        hint="strings need quotes (title = '...'), lists brackets: "
+                             "tags = ['a', 'b']") from exc
 
 
 def _load_yaml(source: str, path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(source, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(source, Loader=_YamlLoader)  # a safe loader (CSafeLoader/SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -79,6 +83,7 @@ def parse_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
 
 def key_line(text: str, key: str) -> int | None:
     """The 1-based line on which front matter `key` is set (for pointing errors at it)."""
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]", re.MULTILINE | re.IGNORECASE)
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*[=:]",
+                         re.MULTILINE | re.IGNORECASE)
     found = pattern.search(text)
     return text.count("\n", 0, found.start()) + 1 if found else None

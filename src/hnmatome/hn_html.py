@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-import httpx
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .errors import UserError
+from .hn_api import ClientPool
+from .hn_text import html_to_text
 from .hn_thread import FetchedThread, HNComment, HNStory, iso_utc
 from .http_retry import RetryPolicy, Sleep, send_with_retries
 
@@ -103,7 +104,7 @@ def parse_comment(row: LexborNode, now: datetime) -> HNComment:
         depth=_comment_depth(row),
         by=_text(row.css_first("a.hnuser")),
         time=page_time(row.css_first("span.age"), now),
-        text_html=html,
+        text=html_to_text(html),
         deleted=state == "deleted",
         dead=dead,
     )
@@ -161,7 +162,7 @@ def parse_story(tree: LexborHTMLParser, now: datetime, wanted: int | None = None
         time=page_time(subtext.css_first("span.age") if subtext is not None else None, now),
         score=_int(_text(fat.css_first("span.score"))) or 0,
         descendants=_descendants(subtext),
-        text_html=_inner_html(fat.css_first("div.toptext")),
+        text=html_to_text(_inner_html(fat.css_first("div.toptext"))),
     )
 
 
@@ -187,7 +188,7 @@ def parse_item_page(html: str, page_url: str, now: datetime) -> ItemPage:
 
 
 async def fetch_html_thread(
-    client: httpx.AsyncClient,
+    pool: ClientPool,
     item_id: int,
     now: datetime,
     *,
@@ -204,9 +205,10 @@ async def fetch_html_thread(
     visited: set[str] = set()
     while url and url not in visited and len(visited) < MAX_PAGES:
         visited.add(url)
-        request = client.build_request("GET", url)
-        response = await send_with_retries(client, request, policy or RetryPolicy(),
-                                           sleep=sleep, on_retry=on_retry)
+        async with pool.borrow() as client:
+            request = client.build_request("GET", url)
+            response = await send_with_retries(client, request, policy or RetryPolicy(),
+                                               sleep=sleep, on_retry=on_retry)
         if response.status_code != 200:
             raise UserError(f"{url} answered HTTP {response.status_code}",
                             hint="check --web-base (or HNMATOME_HN_WEB)")

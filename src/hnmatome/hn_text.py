@@ -20,7 +20,8 @@ ITALIC_TAGS = frozenset({"i", "em"})
 SAFE_SCHEMES = ("http://", "https://", "ftp://", "mailto:")
 
 _BACKTICKS = re.compile(r"`+")
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+# HN collapses whitespace around line breaks when it shows a comment; so do we
+_SPACE_AROUND_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def render_paragraph(runs: list[Run]) -> str:
             index += 1
         text = "".join(group)
         parts.append(_emphasis(text) if italic else text)
-    return _TRAILING_SPACE.sub("\n", "".join(parts)).strip()
+    return _SPACE_AROUND_NEWLINE.sub("\n", "".join(parts)).strip()
 
 
 def html_to_text(html: str | None) -> str:

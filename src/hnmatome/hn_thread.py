@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .hn_text import html_to_text
-
 
 @dataclass(frozen=True)
 class HNStory:
@@ -23,7 +21,7 @@ class HNStory:
     time: str  # ISO 8601 UTC
     score: int
     descendants: int | None
-    text_html: str
+    text: str  # already converted from HN's HTML (hn_text)
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class HNComment:
     depth: int  # as HN shows it, 0 = top level
     by: str
     time: str
-    text_html: str
+    text: str  # already converted, so it can happen while other requests are in flight
     deleted: bool = False
     dead: bool = False
 
@@ -95,7 +93,7 @@ def comment_dicts(comments: tuple[HNComment, ...], story_id: int,
     for (comment, parent, depth), replies in zip(kept, counts, strict=True):
         entry: dict[str, Any] = {
             "id": comment.id, "parent": parent or story_id, "depth": depth, "by": comment.by,
-            "time": comment.time, "replies": replies, "text": html_to_text(comment.text_html),
+            "time": comment.time, "replies": replies, "text": comment.text,
         }
         if comment.dead:
             entry["dead"] = True
@@ -116,7 +114,7 @@ def thread_dict(fetched: FetchedThread, fetched_at: datetime,
         "time": story.time,
         "score": story.score,
         "descendants": story.descendants if story.descendants is not None else len(comments),
-        "text": html_to_text(story.text_html),
+        "text": story.text,
         "fetched_at": iso_utc(fetched_at),
         "source": fetched.source,
         "title_ja": "",

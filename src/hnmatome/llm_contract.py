@@ -28,6 +28,10 @@ _TITLE_PREFIX = re.compile(r"(?<![a-z])(show|ask|tell|launch)\s*hn(?![a-z])", re
 _TITLE_BRACKETS = "「」『』【】\"“”„«»"
 _LONE_QUOTE = re.compile(r"(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+# A URL ends where ASCII ends, so Japanese written right after a link is not taken as part of it.
+_URL = re.compile(r"https?://[!-~]+")
+_URL_TAIL = ".,;:!?'\")]>*_"
+MAX_JA_CHARS = 400  # the prompt asks for about 200; twice that, URLs aside, is not a summary
 
 
 class ContractError(ValueError):
@@ -224,6 +228,33 @@ def check_japanese(ja: str, source: str, where: str) -> None:
         raise ContractError(f"{where} is not Japanese: {_clip(ja, 60)!r}")
 
 
+def urls_in(text: str) -> list[str]:
+    """http(s) URLs in `text`, without the punctuation that usually follows a link."""
+    found = []
+    for match in _URL.findall(text):
+        url = match.rstrip(_URL_TAIL)
+        # keep a closing parenthesis that belongs to the URL (Wikipedia-style titles)
+        if match[len(url):].startswith(")") and url.count("(") > url.count(")"):
+            url += ")"
+        found.append(url)
+    return found
+
+
+def check_comment_text(ja: str, source: str, where: str) -> None:
+    """The URLs of the source, whole and unchanged, and no others; a summary, not an essay."""
+    sent, got = urls_in(source), urls_in(ja)
+    changed = [url for url in got if url not in sent]
+    if changed:
+        raise ContractError(f"{where} has URLs that are not in the comment: {changed[:3]}; "
+                            "copy URLs exactly")
+    dropped = [url for url in sent if url not in got]
+    if dropped:
+        raise ContractError(f"{where} dropped URLs: {dropped[:3]}; keep every URL whole")
+    length = len(_URL.sub("", ja))
+    if length > MAX_JA_CHARS:
+        raise ContractError(f"{where} is {length} characters long; summarise it to about 200")
+
+
 def _comment_answer(item: Any, index: int, sources: dict[int, str]) -> CommentAnswer:
     entry = _exact_keys(item, {"id", "ja", "score"}, f"comments[{index}]")
     comment_id, ja, score = entry["id"], entry["ja"], entry["score"]
@@ -236,6 +267,7 @@ def _comment_answer(item: Any, index: int, sources: dict[int, str]) -> CommentAn
     if not _is_int(score) or not 0 <= score <= 100:
         raise ContractError(f"comment {comment_id}: score must be an integer 0-100, got {score!r}")
     check_japanese(ja, sources[comment_id], f"comment {comment_id}: ja")
+    check_comment_text(ja, sources[comment_id], f"comment {comment_id}: ja")
     return CommentAnswer(comment_id, ja.strip(), score)
 
 
@@ -246,7 +278,7 @@ def parse_comments_answer(
     items = data["comments"]
     if not isinstance(items, list):
         raise ContractError("`comments` must be a list")
-    sources = {c.id: c.text for c in chunk}
+    sources = {c.id: _clip(c.text, SOURCE_TEXT_LIMIT) for c in chunk}  # what the model saw
     answers = [_comment_answer(item, index, sources) for index, item in enumerate(items)]
     seen = [a.id for a in answers]
     duplicates = sorted({i for i in seen if seen.count(i) > 1})

@@ -95,8 +95,8 @@ class LinkNormalizingMarkdown(MarkdownIt):
         return url if _PLAIN_URL.fullmatch(url) else super().normalizeLink(url)
 
     def normalizeLinkText(self, link: str) -> str:
-        if "%" not in link and _PLAIN_URL.fullmatch(link):
-            return link
+        if "%" not in link and "xn--" not in link and _PLAIN_URL.fullmatch(link):
+            return link  # (punycode hosts are shown decoded, so they take the long way)
         return super().normalizeLinkText(link)
 
 

@@ -3,6 +3,7 @@ page's rendered body), so it can run in any process and be cached by its inputs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from .templating import Templates
 SYNTAX_LIGHT_STYLE = "default"
 SYNTAX_DARK_STYLE = "github-dark"
 HOME_TAGS = 24  # tags shown on the home page, most used first
+_ERROR_BORDER = re.compile(r"border: 1px solid #[0-9A-Fa-f]+;?\s*")
 
 
 def _base_context(site: Site, output: Output) -> dict[str, Any]:
@@ -37,6 +39,7 @@ def _base_context(site: Site, output: Output) -> dict[str, Any]:
         "canonical": links.permalink("/" + output.path.removesuffix("index.html")),
         "output": output,
         "taxonomies": site.taxonomies,
+        "site_pages": site.pages,
         "month_label": month_label,
         "description": site.info.description,
         "has_code": False,
@@ -164,5 +167,7 @@ def syntax_css() -> bytes:
                          (SYNTAX_DARK_STYLE, ':root[data-theme="dark"] .highlight')):
         for line in HtmlFormatter(style=style).get_style_defs(scope).splitlines():
             if line.startswith(scope):  # drop global `pre` and line-number rules
-                rules.append(line.split(" /*", 1)[0])
+                # Lexers flag what they cannot parse (Hugo front matter, shortcodes in a code
+                # sample) as errors; a red box around them helps nobody reading the post.
+                rules.append(_ERROR_BORDER.sub("", line.split(" /*", 1)[0]))
     return ("\n".join(rules) + "\n").encode()

@@ -7,13 +7,14 @@ markup that can appear is `<br>` (one per newline), emphasis, code spans and lin
 
 How, in short:
 - Everything that could start markup or a shortcode is a character reference: `" \\ < > & ' { } [
-  ] ~` and stray backticks; runs of `-` and `.` too, because goldmark's typographer would turn
-  `--` and `...` into dashes and ellipses.
+  ] ~ @` and stray backticks; runs of `-` and `.` too, because goldmark's typographer would turn
+  `--` and `...` into dashes and ellipses. `*` and `_` stay when they pair up on their line.
 - Bare URLs become explicit links `[label](url)`: linkify differs between the renderers (and
   goldmark's keeps character references inside a URL literally), explicit links do not. Every
   other `[` is a character reference, so no other link (nor an image) can form, whatever scheme.
 - Code spans are kept when both renderers would show their content verbatim: no newline, no `{{`
-  or `}}` (Hugo would run a shortcode), no `<br` (our renderer splits bodies on it). A `"` in a
+  or `}}` (Hugo would run a shortcode), no `<br` (our renderer splits bodies on it), no
+  backslash before a backtick (Hugo's parameter lexer rejects it). A `"` in a
   code span is written `\\"`, which makes Hugo drop every backslash of the value, so that is only
   done when no kept code span holds a backslash.
 - A body is one markdown line (newlines are `<br>`), so the only block syntax left to defuse is at
@@ -22,12 +23,19 @@ How, in short:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+
+WORD_JOINER = "\u2060"
 _TEXT_ENTITIES = {
     "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\\": "&#92;",
     "{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;", "~": "&#126;", "`": "&#96;",
+    # goldmark links e-mail addresses on its own, swallowing backticks and `*` that our
+    # renderer reads as code or emphasis; an address is shown as plain text instead.
+    "@": "&#64;",
 }
 # In a link label the renderers must not see emphasis or a nested autolink either.
 _LABEL_ENTITIES = {**_TEXT_ENTITIES, "*": "&#42;", "_": "&#95;", "!": "&#33;",
@@ -51,6 +59,7 @@ _URL_TRAILING = ".,:;!?'*_~"
 _TYPOGRAPHER_RUN = re.compile(r"-{2,}|\.{2,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+_LINE_START = re.compile(r"\n([^\S\n]*)")
 _BACKTICKS = re.compile(r"`+")
 _BR_TAG = re.compile(r"<\s*/?\s*br", re.IGNORECASE)
 
@@ -70,6 +79,12 @@ def normalize_text(text: str) -> str:
     return _MANY_NEWLINES.sub("\n\n", text)
 
 
+def visible_form(text: str) -> str:
+    """The text a reader sees of `text` free of markdown syntax, in Hugo and in our renderer:
+    normalized, and every `{{` split by an invisible word joiner (see _split_braces)."""
+    return _split_braces(normalize_text(text))
+
+
 @dataclass(frozen=True)
 class _Span:
     code: bool
@@ -83,7 +98,7 @@ def encode_inline(text: str) -> str:
     spans = _keep_representable_code(spans)
     quoted_code = any(s.code and '"' in s.text for s in spans)
     out = "".join(_encode_code(s, quoted_code) if s.code else _encode_text(s.text) for s in spans)
-    return _defuse_block_start(out)
+    return _defuse_block_start(_pair_emphasis_by_line(out))
 
 
 def encode_param(value: str) -> str:
@@ -118,7 +133,9 @@ def _split_code_spans(text: str) -> list[_Span]:
 
 
 def _representable(content: str) -> bool:
+    # Hugo rejects a backslash before a backtick in a parameter, and the closing fence is one.
     return ("\n" not in content and "{{" not in content and "}}" not in content
+            and "\\`" not in content and not content.endswith("\\")
             and not _BR_TAG.search(content) and content.strip() != "")
 
 
@@ -189,12 +206,12 @@ def _trim_url(url: str) -> str:
 
 
 def _has_host(url: str) -> bool:
-    rest = url.split("://", 1)[1] if "://" in url else url[4:]
+    rest = url[4:] if url[:4].lower() == "www." else url.split("://", 1)[1]
     return bool(re.match(r"[A-Za-z0-9]", rest))
 
 
 def _bare_link(url: str) -> str:
-    target = url if "://" in url else "https://" + url
+    target = "https://" + url if url[:4].lower() == "www." else url
     label = f"&#{ord(url[0])};" + url[1:].translate(_LABEL_TABLE)
     return f"[{label}]({_destination(target)})"
 
@@ -213,6 +230,7 @@ def _encode_label(label: str) -> str:
 def _encode_plain(text: str, before_link: bool, autolinks: re.Pattern[str] = _FTP) -> str:
     """Escape `text`; `before_link`: a link follows, so a final `!` must not make it an image.
     `autolinks`: starts of URLs to keep from being linked (their first letter is a reference)."""
+    text = _split_braces(text)
     pieces: list[str] = []
     pos = 0
     for match in autolinks.finditer(text):
@@ -224,7 +242,103 @@ def _encode_plain(text: str, before_link: bool, autolinks: re.Pattern[str] = _FT
     escaped = _TYPOGRAPHER_RUN.sub(lambda m: f"&#{ord(m.group()[0])};" * len(m.group()), escaped)
     if before_link and escaped.endswith("!"):
         escaped = escaped[:-1] + "&#33;"
-    return escaped.replace("\n", "<br>")
+    return _LINE_START.sub(_line_break, escaped)
+
+
+def _split_braces(text: str) -> str:
+    """`{{` with a word joiner (U+2060, invisible) between the braces. Hugo renders the folds'
+    comments through `markdownify` a second time, and a `{{` it decoded from `&#123;&#123;`
+    right before a tag (`{{<a …`) or `%` would be read as a shortcode and fail the build."""
+    while "{{" in text:
+        text = text.replace("{{", "{" + WORD_JOINER + "{")
+    return text
+
+
+def _line_break(match: re.Match[str]) -> str:
+    # Our renderer trims each line; a full-width space that indents a line must survive it.
+    return "<br>" + "".join(c if c in " \t" else f"&#{ord(c)};" for c in match.group(1))
+
+
+def _pair_emphasis_by_line(encoded: str) -> str:
+    """Emphasis that closes on the line it opens, and nothing else.
+
+    Our renderer treats the lines between `<br>` one by one, Hugo as one paragraph; so every `*`
+    and `_` that does not pair up within its own line is written as a reference, and a line that
+    starts or ends with one gets a space beside the `<br>` (a line edge counts as space in our
+    renderer, and the space makes Hugo see the same)."""
+    if "*" not in encoded and "_" not in encoded:
+        return encoded
+    lines = [_pair_emphasis(line) for line in encoded.split("<br>")]
+    out = lines[0]
+    for line in lines[1:]:
+        before = " " if out[-1:] in ("*", "_") else ""
+        after = " " if line[:1] in ("*", "_") else ""
+        out += f"{before}<br>{after}{line}"
+    return out
+
+
+def _pair_emphasis(line: str) -> str:
+    while "*" in line or "_" in line:
+        positions = _delimiter_positions(line)
+        matched = _delimiters_matched(line)
+        if len(matched) != len(positions):  # not the markdown we write: keep no emphasis at all
+            matched = [False] * len(positions)
+        unmatched = [pos for pos, ok in zip(positions, matched, strict=True) if not ok]
+        if not unmatched:
+            break
+        for pos in reversed(unmatched):
+            line = line[:pos] + f"&#{ord(line[pos])};" + line[pos + 1:]
+    return line
+
+
+def _delimiter_positions(line: str) -> list[int]:
+    """Where the `*` and `_` outside code spans and link destinations are."""
+    positions: list[int] = []
+    for span in _split_code_spans_at(line):
+        if span[0]:
+            continue
+        start, end = span[1], span[2]
+        skip_to = start
+        for index in range(start, end):
+            if index < skip_to:
+                continue
+            if line.startswith("](", index):
+                close = line.find(")", index + 2)
+                skip_to = close + 1 if close >= 0 else end
+            elif line[index] in "*_":
+                positions.append(index)
+    return positions
+
+
+def _split_code_spans_at(line: str) -> list[tuple[bool, int, int]]:
+    """(is_code, start, end) over `line`, with the same backtick rule as _split_code_spans."""
+    out: list[tuple[bool, int, int]] = []
+    pos = 0
+    for span in _split_code_spans(line):
+        length = len(span.text) + 2 * len(span.fence)
+        out.append((span.code, pos, pos + length))
+        pos += length
+    return out
+
+
+def _delimiters_matched(line: str) -> list[bool]:
+    """For each emphasis delimiter character of `line`, in order: did CommonMark pair it?"""
+    matched: list[bool] = []
+    for token in _emphasis_parser().parseInline(line)[0].children or []:
+        if token.type in ("em_open", "em_close", "strong_open", "strong_close"):
+            matched.append(True)
+        elif token.type == "text" and token.content in ("*", "_", ""):
+            matched.append(token.content == "")  # '' is the second half of a strong pair
+    return matched
+
+
+@functools.cache
+def _emphasis_parser() -> MarkdownIt:
+    # Every delimiter character stays its own token: no joining of text fragments.
+    parser = MarkdownIt("commonmark", {"html": False})
+    parser.inline.ruler2.disable(["fragments_join"])
+    parser.core.ruler.disable(["text_join"])
+    return parser
 
 
 def _defuse_block_start(encoded: str) -> str:

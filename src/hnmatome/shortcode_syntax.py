@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class ShortcodeSyntaxError(Exception):
@@ -24,8 +24,10 @@ class ShortcodeSyntaxError(Exception):
         self.hint = hint
 
 
-@dataclass(frozen=True)
-class Shortcode:
+class Shortcode(NamedTuple):
+    """One shortcode tag (with its inner nodes when paired). A NamedTuple: pages hold
+    hundreds, and it is the cheapest immutable record to build."""
+
     name: str
     markdown: bool  # {{% %}}: the output is markdown, part of the page's markdown
     named: Mapping[str, Any]
@@ -33,7 +35,7 @@ class Shortcode:
     line: int
     inner: tuple[Node, ...] | None = None  # None: not a paired shortcode
     inner_source: str = ""
-    source: str = field(default="", repr=False)
+    source: str = ""
 
     def get(self, key: str | int, default: Any = None) -> Any:
         """Like Hugo's .Get: a name for named parameters, an index for positional ones."""
@@ -56,6 +58,7 @@ _INT = re.compile(r"[-+]?\d+")
 # backslash), and closing tags. Anything else goes through the full lexer, which agrees on these.
 _PLAIN_OPEN = re.compile(
     r'\{\{([<%])\s*([A-Za-z0-9_][\w.-]*)((?:\s+[\w.-]+="[^"\\\n]*")*+)\s*([>%])\}\}')
+_CLOSERS = {"<": ">", "%": "%"}
 _PLAIN_PARAM = re.compile(r'([\w.-]+)="([^"]*)"')
 _PLAIN_CLOSE = re.compile(r"\{\{([<%])\s*/\s*([A-Za-z0-9_][\w.-]*)\s*([>%])\}\}")
 _FLOAT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -193,7 +196,7 @@ class _Frame:
 
 def _comment_end(text: str, pos: int, kind: str) -> int:
     """End of a `{{</* … */>}}` shortcode comment (Hugo's way to show a shortcode literally)."""
-    found = re.compile(r"\*/\s*" + re.escape(kind) + r"\}\}").search(text, pos)
+    found = re.compile(r"\*/\s*" + re.escape(_CLOSERS[kind]) + r"\}\}").search(text, pos)
     return found.end() if found else -1
 
 
@@ -217,12 +220,19 @@ def parse_shortcodes(text: str, paired: Mapping[str, bool]) -> list[Node]:
                 raise lexer.fail("shortcode comment {{" + kind + "/* is never closed", start)
             nodes.append(text[pos:start])
             literal = text[comment_start + 2 : end - 3].rstrip()
-            nodes.append("{{" + kind + literal.removesuffix("*/") + kind + "}}")
+            nodes.append("{{" + kind + literal.removesuffix("*/") + _CLOSERS[kind] + "}}")
             pos = end
             continue
-        parts, end = _plain_tag(text, start, kind, lexer) or lexer.tag(start, kind)
         if start > pos:
             nodes.append(text[pos:start])
+        plain = _PLAIN_OPEN.match(text, start)
+        if plain and plain.group(4) == _CLOSERS[kind] and lexer.paired.get(plain[2]) is False:
+            # The bulk of real content (comment cards): a complete leaf shortcode at once.
+            nodes.append(Shortcode(plain[2], kind == "%", dict(_PLAIN_PARAM.findall(plain[3])),
+                                   (), lexer.line_at(start), None, "", plain[0]))
+            pos = plain.end()
+            continue
+        parts, end = _plain_tag(text, start, kind, lexer) or lexer.tag(start, kind)
         pos = end
         _place(parts, kind, start, end, text, lexer, root, stack)
     if stack:
@@ -238,12 +248,13 @@ def parse_shortcodes(text: str, paired: Mapping[str, bool]) -> list[Node]:
 
 def _plain_tag(text: str, start: int, kind: str,
                lexer: _Lexer) -> tuple[dict[str, Any], int] | None:
+    close = _CLOSERS[kind]
     found = _PLAIN_OPEN.match(text, start)
-    if found and found.group(4) == kind:
+    if found and found.group(4) == close:
         named = dict(_PLAIN_PARAM.findall(found.group(3)))
         return lexer.parts(found.group(2), False, False, named, [], start), found.end()
     found = _PLAIN_CLOSE.match(text, start)
-    if found and found.group(3) == kind:
+    if found and found.group(3) == close:
         return lexer.parts(found.group(2), True, False, {}, [], start), found.end()
     return None
 

@@ -17,10 +17,9 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from .css_colors import safe_color
-from .dates import parse_comment_time
 from .errors import UserError
 from .markdown_render import QuoteBodyRenderer, block_text, page_markdown
+from .quote_card import card_variables, is_shipped_card, render_shipped_card
 from .settings import Settings
 from .shortcode_syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
 
@@ -79,23 +78,34 @@ def _merge_placeholder_runs(pieces: list[str], keys: set[str],
     if any("```" in piece or "~~~" in piece for piece in pieces):
         return pieces  # inside a code fence the blank lines between them would be content
     merged: list[str] = []
-    run: str | None = None  # key of the open run
+    runs: dict[str, list[str]] = {}  # first key of a run -> the keys folded into it
+    run: str | None = None
     for index, piece in enumerate(pieces):
         if piece in keys:
             before = merged[-1] if merged else ""
             after = pieces[index + 1] if index + 1 < len(pieces) else ""
             alone = ((not merged or before.endswith("\n\n") or before in keys)
                      and (after.startswith("\n\n") or not after.strip()))
-            if run is not None and alone and len(merged) >= 2 and merged[-2] == run \
-                    and _BLOCK_GAP.fullmatch(before):
-                html, text = outputs[run]
-                extra_html, extra_text = outputs[piece]
-                outputs[run] = (html + extra_html, f"{text}\n{extra_text}")
+            if (run is not None and alone and len(merged) >= 2 and merged[-2] == run
+                    and _BLOCK_GAP.fullmatch(before)):
+                runs[run].append(piece)
                 merged.pop()  # the blank lines between them
                 continue
             run = piece if alone else None
+            if run is not None:
+                runs[run] = [run]
         merged.append(piece)
+    for first, members in runs.items():
+        if len(members) > 1:
+            parts = [outputs[key] for key in members]
+            outputs[first] = ("\n".join(html for html, _ in parts),
+                              "\n".join(text for _, text in parts))
     return merged
+
+
+def _placeholder_pattern(stem: str) -> re.Pattern[str]:
+    """A placeholder alone in a paragraph (the <p> goes too) or anywhere else."""
+    return re.compile(rf"<p>({stem}\d+X)</p>(\n?)|{stem}\d+X")
 
 
 def _uses_inner(env: jinja2.Environment, source: str) -> bool:
@@ -136,9 +146,11 @@ class PageRenderer:
             except jinja2.TemplateSyntaxError as exc:
                 raise UserError(f"shortcode template error: {exc.message}", path, exc.lineno,
                                 hint="fix the Jinja syntax in the template") from exc
+        card = folder / f"{QUOTE_SHORTCODE}.html"
+        self._shipped_card = card.is_file() and is_shipped_card(card.read_bytes())
         self._markdown = page_markdown()
         self._quotes = QuoteBodyRenderer()
-        self._placeholder = re.compile(rf"<p>({_PLACEHOLDER_STEM}\d+X)</p>\n?|{_PLACEHOLDER_STEM}\d+X")
+        self._placeholder = _placeholder_pattern(_PLACEHOLDER_STEM)
 
     def render(self, page: SourcePage, ctx: ShortcodeContext) -> RenderedBody:
         try:
@@ -189,12 +201,13 @@ class PageRenderer:
     def _put_back(self, rendered: str, job: _Job, part: int) -> str:
         pattern = self._placeholder
         if job.prefix != _PLACEHOLDER_STEM:
-            stem = re.escape(job.prefix)
-            pattern = re.compile(rf"<p>({stem}\d+X)</p>\n?|{stem}\d+X")
+            pattern = _placeholder_pattern(job.prefix)
 
         def output(found: re.Match[str]) -> str:
             key = found.group(1) or found.group(0)
-            return job.outputs[key][part] if key in job.outputs else found.group(0)
+            if key not in job.outputs:
+                return found.group(0)
+            return job.outputs[key][part] + (found.group(2) or "")
 
         return pattern.sub(output, rendered)
 
@@ -243,27 +256,15 @@ class PageRenderer:
         return job.ctx.latest_posts(max(count, 0))
 
     def _quote(self, node: Shortcode, job: _Job) -> tuple[str, str]:
-        body = node.get("body", "")
+        body = node.named.get("body", "")
         body_html, text = self._quotes.render(body if isinstance(body, str) else str(body))
         job.comment_count += 1
         if job.comment_count == 1:
             job.first_comment = text
-        created_at = str(node.get("createdAt", ""))
-        created = parse_comment_time(created_at) if created_at else None
-        try:
-            depth = max(int(node.get("depth", 0)), 0)
-        except (TypeError, ValueError):
-            depth = 0
-        variables = {
-            "body_html": Markup(body_html),
-            "user": str(node.get("userName", "")),
-            "created_at": created_at,
-            "created": created,
-            "created_iso": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else "",
-            "color": safe_color(node.get("color", "")),
-            "depth": depth,
-        }
-        return self._template(node, job, variables), text
+        card = card_variables(node.named, body_html, parse_time=not self._shipped_card)
+        if self._shipped_card:
+            return render_shipped_card(card), text
+        return self._template(node, job, card), text
 
     def _template(self, node: Shortcode, job: _Job, variables: dict[str, Any]) -> str:
         template = self._templates.get(node.name)

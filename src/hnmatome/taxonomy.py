@@ -70,12 +70,15 @@ def build_taxonomy(name: str, title: str, values: Sequence[Sequence[TermValue]])
     """`values[i]` are the terms of post i (posts newest first)."""
     posts: dict[str, list[int]] = {}
     spellings: dict[str, Counter[str]] = {}
-    for index, post_values in enumerate(values):
-        for value in post_values:
+    # Oldest post first, so that among equally common spellings the first one written wins.
+    for index in range(len(values) - 1, -1, -1):
+        for value in values[index]:
             members = posts.setdefault(value.key, [])
             if not members or members[-1] != index:
                 members.append(index)
             spellings.setdefault(value.key, Counter())[value.name] += 1
+    for members in posts.values():
+        members.reverse()
     terms = [
         Term(key=key, name=spellings[key].most_common(1)[0][0],
              path=urls.term_path(name, key), posts=tuple(indexes))

@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from .llm_client import (
 from .llm_contract import (
     COMMENTS_SCHEMA,
     TITLE_SCHEMA,
+    CommentAnswer,
     CommentSource,
     ContractError,
     comments_messages,
@@ -42,6 +44,7 @@ from .project import Project
 from .prompts import load_prompt
 from .site_tags import site_tags
 from .translate_plan import (
+    Applied,
     ThreadPlan,
     TranslateOptions,
     apply_comment_answers,
@@ -50,9 +53,11 @@ from .translate_plan import (
     split_chunk,
 )
 from .translate_report import Failure, Tally, TranslateSummary
+from .writer import replace_if_unchanged
 
 COMMENT_ASKS = 2  # the first ask and one re-ask, then the chunk is split
 TITLE_ASKS = 3  # a title cannot be split, so it gets one more re-ask
+MERGE_TRIES = 5  # re-merges when a person keeps saving the file while we save it
 
 Report = Callable[[str], None]
 
@@ -83,10 +88,28 @@ def thread_paths(project: Project, thread_ids: list[int]) -> list[Path]:
     return sorted(project.threads_dir.glob("*.yaml"), key=lambda p: (len(p.stem), p.stem))
 
 
+def check_llm_settings(project: Project) -> None:
+    llm = project.settings.llm
+    limits = {"chunk_size": (llm.chunk_size, 1), "concurrency": (llm.concurrency, 1),
+              "requests_per_minute": (llm.requests_per_minute, 0),
+              "max_retries": (llm.max_retries, 0), "context_comments": (llm.context_comments, 0),
+              "existing_tags": (llm.existing_tags, 0), "timeout": (llm.timeout, 0.001)}
+    for key, (value, lowest) in limits.items():
+        if value < lowest:
+            raise UserError(f"[tool.hnmatome.llm] {key} = {value} is too small",
+                            project.root / "pyproject.toml",
+                            hint=f"use {lowest:g} or more (or delete the line for the default)")
+    if not llm.base_url.startswith(("http://", "https://")):
+        raise UserError(f"the LLM base URL {llm.base_url!r} is not an http(s) URL",
+                        project.root / "pyproject.toml",
+                        hint="set HNMATOME_LLM_BASE_URL, e.g. https://api.openai.com/v1")
+
+
 def plan_threads(project: Project, thread_ids: list[int],
                  options: TranslateOptions) -> list[PlannedThread]:
     """Plans for every selected thread; all unreadable files are reported together, before
     anything is sent."""
+    check_llm_settings(project)
     llm = project.settings.llm
     planned: list[PlannedThread] = []
     errors: list[UserError] = []
@@ -108,6 +131,66 @@ def plan_threads(project: Project, thread_ids: list[int],
     return planned
 
 
+Change = Callable[[dict[str, Any]], Any]
+
+
+class ThreadFile:
+    """Read-merge-write of one thread file, serialised, batched and off the event loop.
+
+    Each change is applied to the file as it is on disk at that moment, so what a person saved
+    meanwhile is kept. Changes that arrive while a save is running all go into the next save,
+    so a slow disk or a big file never holds up the requests in flight."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._pending: list[tuple[Change, asyncio.Future[Any]]] = []
+
+    async def apply(self, change: Change) -> Any:
+        """Apply `change` (it returns what it did, and a falsy value if it changed nothing)."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((change, future))
+        async with self._lock:
+            batch, self._pending = self._pending, []
+            try:
+                if batch:
+                    results = await asyncio.to_thread(self._merge, [c for c, _ in batch])
+                    for (_, waiting), result in zip(batch, results, strict=True):
+                        waiting.set_result(result)
+            except Exception as exc:
+                for _, waiting in batch:
+                    waiting.set_exception(exc)
+            finally:
+                for _, waiting in batch:
+                    if not waiting.done():
+                        waiting.cancel()
+        return await future
+
+    def _merge(self, changes: list[Change]) -> list[Any]:
+        for _ in range(MERGE_TRIES):
+            before = self._read()
+            thread = thread_yaml.loads(before.decode("utf-8"), self.path)
+            results = [change(thread) for change in changes]
+            if not any(results):
+                return results
+            # Someone saved between our read and our write: merge again into their version.
+            if replace_if_unchanged(self.path, before, thread_yaml.dumps(thread).encode("utf-8")):
+                return results
+        raise UserError("the thread file kept changing while translate tried to save it",
+                        self.path, hint="run `hnmatome translate` again once it is saved")
+
+    def _read(self) -> bytes:
+        try:
+            data = self.path.read_bytes()
+            data.decode("utf-8")
+        except FileNotFoundError as exc:
+            raise UserError("the thread file disappeared during the run", self.path,
+                            hint="fetch it again with `hnmatome fetch <id>`") from exc
+        except UnicodeDecodeError as exc:
+            raise UserError("thread file is not UTF-8", self.path) from exc
+        return data
+
+
 @dataclass
 class _Run:
     """One run's shared state: the client, prompts, tags, and the running tally."""
@@ -119,13 +202,15 @@ class _Run:
     tally: Tally = field(default_factory=Tally)
 
     async def thread(self, item: PlannedThread) -> None:
+        file = ThreadFile(item.path)
         async with asyncio.TaskGroup() as group:
             if item.plan.title_fields:
-                group.create_task(self.title(item))
+                group.create_task(self.title(item, file))
             for chunk in item.plan.chunks:
-                group.create_task(self.chunk(item, chunk))
+                group.create_task(self.chunk(item, file, chunk))
 
-    async def chunk(self, item: PlannedThread, chunk: tuple[CommentSource, ...]) -> None:
+    async def chunk(self, item: PlannedThread, file: ThreadFile,
+                    chunk: tuple[CommentSource, ...]) -> None:
         messages = comments_messages(self.prompts.comments, item.plan.context, chunk)
         reason = "no answer"
         for ask in range(COMMENT_ASKS):
@@ -133,8 +218,7 @@ class _Run:
                 self.tally.reasks += 1
             try:
                 answer = await self.client.chat(messages, "comments", COMMENTS_SCHEMA)
-                self.save_comments(item, chunk, parse_comments_answer(answer.content, chunk))
-                return
+                answers = parse_comments_answer(answer.content, chunk)
             except RejectedRequest as exc:
                 reason = str(exc)
                 break
@@ -143,6 +227,9 @@ class _Run:
             except ContractError as exc:
                 reason = str(exc)
                 messages = reask_messages(messages, answer.content, self.prompts.reask, reason)
+            else:
+                await self.save_comments(item, file, chunk, answers)
+                return
             self.report(f"{item.plan.thread_id}: answer rejected ({reason})")
         if len(chunk) == 1:
             self.tally.failures.append(Failure(item.plan.thread_id, chunk[0].id, reason))
@@ -150,23 +237,20 @@ class _Run:
         self.tally.splits += 1
         async with asyncio.TaskGroup() as group:
             for half in split_chunk(chunk):
-                group.create_task(self.chunk(item, half))
+                group.create_task(self.chunk(item, file, half))
 
-    def save_comments(self, item: PlannedThread, chunk: tuple[CommentSource, ...],
-                      answers: tuple[Any, ...]) -> None:
-        # Synchronous from load to save: no other task of this loop can interleave, so saves of
-        # one thread's chunks never race and none of them undoes another.
-        thread = thread_yaml.load(item.path)
-        applied = apply_comment_answers(thread, answers, chunk)
-        if applied.written:
-            thread_yaml.save(item.path, thread)
+    async def save_comments(self, item: PlannedThread, file: ThreadFile,
+                            chunk: tuple[CommentSource, ...],
+                            answers: tuple[CommentAnswer, ...]) -> None:
+        applied: Applied = await file.apply(
+            partial(apply_comment_answers, answers=answers, sent=chunk))
         self.tally.comments += len(applied.written)
         self.tally.skipped_changed += len(applied.skipped)
         self.report(f"{item.plan.thread_id}: {len(applied.written)} comments saved"
                     + (f", {len(applied.skipped)} changed on disk meanwhile, left alone"
                        if applied.skipped else ""))
 
-    async def title(self, item: PlannedThread) -> None:
+    async def title(self, item: PlannedThread, file: ThreadFile) -> None:
         plan = item.plan
         messages = title_messages(self.prompts.title, plan.context, self.existing_tags)
         reason = "no answer"
@@ -181,21 +265,18 @@ class _Run:
                 break
             except AnswerError as exc:
                 reason = str(exc)
-                self.report(f"{plan.thread_id}: title rejected ({reason})")
-                continue
             except ContractError as exc:
                 reason = str(exc)
                 messages = reask_messages(messages, answer.content, self.prompts.reask, reason)
-                self.report(f"{plan.thread_id}: title rejected ({reason})")
-                continue
-            tags = prefer_existing_tags(parsed.tags, self.existing_tags)
-            thread = thread_yaml.load(item.path)
-            written = apply_title_answer(thread, replace(parsed, tags=tags), plan.title_fields)
-            if written:
-                thread_yaml.save(item.path, thread)
-            self.tally.titles += 1 if written else 0
-            self.report(f"{plan.thread_id}: {' and '.join(written) or 'nothing'} saved")
-            return
+            else:
+                tags = prefer_existing_tags(parsed.tags, self.existing_tags)
+                final = replace(parsed, tags=tags)
+                written: tuple[str, ...] = await file.apply(
+                    partial(apply_title_answer, answer=final, fields=plan.title_fields))
+                self.tally.titles += 1 if written else 0
+                self.report(f"{plan.thread_id}: {' and '.join(written) or 'nothing'} saved")
+                return
+            self.report(f"{plan.thread_id}: title rejected ({reason})")
         self.tally.failures.append(Failure(plan.thread_id, None, reason))
 
 

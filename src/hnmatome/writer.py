@@ -7,6 +7,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,6 +51,34 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     atomic_write_bytes(path, data)
     return True
+
+
+def replace_if_unchanged(path: Path, expected: bytes, data: bytes) -> bool:
+    """Atomically write `data` only if `path` still holds `expected` (what the caller read and
+    merged into `data`); returns False, writing nothing, when someone changed it meanwhile.
+    The check runs after the slow part (writing and syncing the temp file), just before the
+    rename, so the window in which a concurrent save could still be lost is tiny."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, _mode_for(path))
+        try:
+            unchanged = path.read_bytes() == expected
+        except FileNotFoundError:
+            unchanged = False
+        if unchanged:
+            os.replace(tmp, path)
+            return True
+        os.unlink(tmp)
+        return False
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def backup_file(path: Path) -> Path:
@@ -142,6 +171,7 @@ def staged_directory(target: Path, guarded: tuple[Path, ...] = ()) -> Iterator[P
     `guarded` paths (the project, its content) may never be replaced."""
     _protect(target, guarded)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_later(*_leftovers(target))
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
     os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
     try:
@@ -149,11 +179,40 @@ def staged_directory(target: Path, guarded: tuple[Path, ...] = ()) -> Iterator[P
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
     if target.exists():
-        os.replace(target, retired)
+        os.replace(target, retired / target.name)
     os.replace(staging, target)
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove_later(retired)
+
+
+def _leftovers(target: Path) -> list[Path]:
+    """Staging and retired trees an interrupted earlier build left beside `target`."""
+    prefixes = (f".{target.name}.staging-", f".{target.name}.old-")
+    return [p for p in target.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir()]
+
+
+_cleanups: list[threading.Thread] = []
+
+
+def _remove_later(*paths: Path) -> None:
+    """Delete trees in a background thread: on a slow disk removing thousands of files takes
+    seconds, and nobody needs to wait for it. The interpreter joins the thread before exit."""
+    if paths:
+        thread = threading.Thread(target=_remove_trees, args=(paths,), name="hnmatome-cleanup")
+        thread.start()
+        _cleanups.append(thread)
+
+
+def _remove_trees(paths: tuple[Path, ...]) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def wait_for_cleanups() -> None:
+    """Block until old output trees are deleted (tests and benchmarks use this)."""
+    while _cleanups:
+        _cleanups.pop().join()
 
 
 def _umask() -> int:

@@ -1,0 +1,64 @@
+"""Helpers for the page-content tests: pages from a body string, a stand-in site context."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from hnmatome.content import SourcePage
+from hnmatome.settings import Settings
+from hnmatome.shortcodes import PageRenderer, RenderedBody
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO_ROOT / "templates"
+PAGE_PATH = Path("/site/content/posts/2025_02/x/index.md")
+
+
+def make_page(body: str, body_line: int = 10, path: Path = PAGE_PATH) -> SourcePage:
+    return SourcePage(
+        path=path, rel="posts/2025_02/x/index.md", section="posts", kind="post", bundle=True,
+        title="t", date=None, lastmod=None, draft=False, tags=(), months=(), featureimage="",
+        description="", slug="", hnid=None, meta=MappingProxyType({}), body=body,
+        body_line=body_line, source_hash="0")
+
+
+class StubContext:
+    """Knows two pages; `list` gets three fixed posts."""
+
+    targets = {"/posts/": "/posts/", "/about": "/about/"}
+
+    def __init__(self) -> None:
+        self.refs: list[str] = []
+
+    def ref(self, target: str, page: SourcePage) -> str:
+        self.refs.append(target)
+        if target not in self.targets:
+            raise LookupError(target)
+        return self.targets[target]
+
+    def latest_posts(self, limit: int) -> Sequence[Mapping[str, Any]]:
+        posts = [{"title": f"記事{n} <b>", "url": f"/posts/p{n}/", "date": None}
+                 for n in range(3)]
+        return posts[:limit]
+
+
+_RENDERER: PageRenderer | None = None
+
+
+def renderer() -> PageRenderer:
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = PageRenderer(TEMPLATES, Settings())
+    return _RENDERER
+
+
+def render(body: str, **page: Any) -> RenderedBody:
+    return renderer().render(make_page(body, **page), StubContext())
+
+
+def tree(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(f"<body>{html}</body>")
