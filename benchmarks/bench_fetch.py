@@ -38,7 +38,7 @@ def serve(conn: Connection, comments: int, latency: float) -> None:
         while (command := conn.recv()) != "stop":
             if command == "stats":
                 conn.send((len(hn.stats.paths), hn.stats.max_in_flight,
-                           len(hn.stats.connections)))
+                           len(hn.stats.connections), time.process_time()))
                 hn.stats.paths.clear()
                 hn.stats.connections.clear()
                 hn.stats.max_in_flight = 0
@@ -59,6 +59,8 @@ def main() -> int:
     api_base = ours.recv()
     options = FetchOptions(api_base=api_base, concurrency=args.concurrency)
     times: list[float] = []
+    ours.send("stats")
+    server_cpu_before = ours.recv()[3]
     try:
         with tempfile.TemporaryDirectory() as tmp:
             project = Project(Path(tmp), Settings())
@@ -69,12 +71,15 @@ def main() -> int:
                 elapsed = time.perf_counter() - started
                 cpu = time.process_time() - cpu
                 ours.send("stats")
-                requests, in_flight, connections = ours.recv()
+                requests, in_flight, connections, server_cpu = ours.recv()
+                server_cpu, server_cpu_before = server_cpu - server_cpu_before, server_cpu
                 if not result.ok:
                     print(f"run {run}: FAILED {result.error}")
                     return 1
                 kind = "new file" if result.stats is None else "re-fetch + merge"
-                print(f"run {run}: {elapsed:.2f} s wall, {cpu:.2f} s CPU, {result.comments} "
+                print(f"run {run}: {elapsed:.2f} s wall, {cpu:.2f} s CPU "
+                      f"(server {server_cpu:.2f} s),"
+                      f" {result.comments} "
                       f"comments, {requests} requests, max {in_flight} in flight over "
                       f"{connections} connections ({kind})")
                 times.append(elapsed)

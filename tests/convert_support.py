@@ -11,7 +11,10 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from hnmatome import thread_yaml
 from hnmatome.content import load_page
+from hnmatome.convert import choose_thumbnail
+from hnmatome.post_format import Post, format_post, input_fingerprint
 from hnmatome.settings import Settings
 from hnmatome.shortcodes import PageRenderer
 
@@ -97,7 +100,9 @@ _RENDERERS: dict[str, PageRenderer] = {}
 def render_post(path: Path, content_dir: Path, settings: Settings | None = None) -> str:
     """The body HTML our renderer makes of a post file."""
     settings = settings or Settings()
-    renderer = _RENDERERS.setdefault("default", PageRenderer(TEMPLATES, settings))
+    if "default" not in _RENDERERS:
+        _RENDERERS["default"] = PageRenderer(TEMPLATES, settings)
+    renderer = _RENDERERS["default"]
     page = load_page(path, content_dir, settings)
     return renderer.render(page, _StubContext()).html
 
@@ -151,8 +156,6 @@ def attributes_in(html: str) -> set[tuple[str, str]]:
 
 
 def write_threads(threads_dir: Path, threads: Iterable[Mapping[str, Any]]) -> None:
-    from hnmatome import thread_yaml
-
     threads_dir.mkdir(parents=True, exist_ok=True)
     for thread in threads:
         (threads_dir / f"{thread['id']}.yaml").write_text(thread_yaml.dumps(dict(thread)),
@@ -200,3 +203,35 @@ def assert_only_quote_markup(fragment_html: str) -> None:
     for node in HTMLParser(f"<div>{fragment_html}</div>").css("a"):
         href = node.attributes.get("href") or ""
         assert href.startswith(("https://", "http://")), fragment_html
+
+
+# ------------------------------------------------------------------------- golden cases
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+THUMBNAILS = ("blue.jpg", "blue2.jpg", "green1.jpg")
+GOLDEN_SETTINGS = Settings(tag_aliases={"生成AI": "AI"})
+
+FILE_CASES = ("short", "untranslated", "curated", "nasty")
+COUNT_CASES = {"exactly_30": 30, "exactly_31": 31, "exactly_60": 60, "exactly_61": 61}
+
+
+def golden_input(case: str) -> tuple[dict[str, Any], bytes, Path]:
+    """The thread of a case, the bytes its fingerprint is taken from, and its path."""
+    if case in COUNT_CASES:
+        thread = make_thread(COUNT_CASES[case], item_id=44000000 + COUNT_CASES[case])
+        data = thread_yaml.dumps(thread).encode("utf-8")
+        return thread, data, Path(f"{thread['id']}.yaml")
+    path = GOLDEN / f"{case}.yaml"
+    data = path.read_bytes()
+    return thread_yaml.loads(data.decode("utf-8"), path), data, path
+
+
+def convert_case(case: str) -> Post:
+    thread, data, path = golden_input(case)
+    # Every fold needs all comments: lift the limits for the count cases.
+    settings = GOLDEN_SETTINGS.with_overrides(max_comments=1000, max_replies=1000) \
+        if case in COUNT_CASES else GOLDEN_SETTINGS
+    return format_post(thread, settings, path=path,
+                       featureimage=choose_thumbnail(thread["id"], THUMBNAILS),
+                       draft=thread.get("draft", True),
+                       input_hash=input_fingerprint(data, settings))

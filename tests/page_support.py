@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from hnmatome.content import SourcePage
+from hnmatome.content import FrozenMeta, SourcePage
 from hnmatome.settings import Settings
 from hnmatome.shortcodes import PageRenderer, RenderedBody
 
@@ -22,14 +24,14 @@ def make_page(body: str, body_line: int = 10, path: Path = PAGE_PATH) -> SourceP
     return SourcePage(
         path=path, rel="posts/2025_02/x/index.md", section="posts", kind="post", bundle=True,
         title="t", date=None, lastmod=None, draft=False, tags=(), months=(), featureimage="",
-        description="", slug="", hnid=None, meta=MappingProxyType({}), body=body,
+        description="", slug="", hnid=None, meta=FrozenMeta({}), body=body,
         body_line=body_line, source_hash="0")
 
 
 class StubContext:
     """Knows two pages; `list` gets three fixed posts."""
 
-    targets = {"/posts/": "/posts/", "/about": "/about/"}
+    targets: ClassVar[dict[str, str]] = {"/posts/": "/posts/", "/about": "/about/"}
 
     def __init__(self) -> None:
         self.refs: list[str] = []
@@ -62,3 +64,29 @@ def render(body: str, **page: Any) -> RenderedBody:
 
 def tree(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(f"<body>{html}</body>")
+
+
+def hugo_binary() -> str:
+    found = shutil.which("hugo") or str(REPO_ROOT / ".venv" / "bin" / "hugo")
+    if not Path(found).exists():
+        pytest.skip("the hugo binary is not installed")
+    return found
+
+
+def hugo_render(site: Path, body: str, shortcodes: Mapping[str, str] | None = None) -> str:
+    """The HTML real Hugo makes of one page with `body` (layout: just .Content)."""
+    hugo = hugo_binary()
+    (site / "layouts" / "_shortcodes").mkdir(parents=True)
+    (site / "content").mkdir()
+    (site / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "home", '
+        '"section", "rss", "sitemap", "404", "robotstxt"]\n'
+        "[markup.goldmark.renderer]\n  unsafe = true\n", encoding="utf-8")
+    (site / "layouts" / "page.html").write_text("{{ .Content }}", encoding="utf-8")
+    for name, template in (shortcodes or {}).items():
+        (site / "layouts" / "_shortcodes" / f"{name}.html").write_text(template, encoding="utf-8")
+    (site / "content" / "a.md").write_text(f"+++\ntitle = 'a'\n+++\n\n{body}\n",
+                                           encoding="utf-8")
+    subprocess.run([hugo, "--quiet", "--source", str(site)], check=True, capture_output=True,
+                   timeout=120)
+    return (site / "public" / "a" / "index.html").read_text(encoding="utf-8")

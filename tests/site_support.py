@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -122,20 +123,23 @@ def build(root: Path, **options: object) -> object:
 
 
 _CORPUS: dict[str, Path] = {}
+CORPUS_BASE_URL = "https://matome.example.jp/"
 
 
 def corpus_public(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corpus built once per test session (shared by every module that asks)."""
     if "public" not in _CORPUS:
-        root = make_project(tmp_path_factory.mktemp("corpus") / "site")
+        # Not example.org: comments in the corpus link to example.org as an example.
+        root = make_project(tmp_path_factory.mktemp("corpus") / "site", base_url=CORPUS_BASE_URL)
         shutil.rmtree(root / "content" / "posts")
-        shutil.copytree(shared_dir / "corpus" / "kaigai-matome" / "posts", root / "content" / "posts")
+        corpus = shared_dir / "corpus" / "kaigai-matome" / "posts"
+        shutil.copytree(corpus, root / "content" / "posts")
         build(root)
         _CORPUS["public"] = root / "public"
     return _CORPUS["public"]
 
 
-def parse_html(path: Path):  # noqa: ANN201 - selectolax's parser type
+def parse_html(path: Path) -> Any:
     from selectolax.lexbor import LexborHTMLParser
 
     return LexborHTMLParser(path.read_text(encoding="utf-8"))

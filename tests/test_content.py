@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -51,6 +52,9 @@ def content(tmp_path: Path) -> Path:
     write(root, "threads/notes.md", "not a page\n")
     write(root, "queue.txt", "42997340\n")
     write(root, "posts/2025_02/2025_02_10_seed/cover.png", "png")
+    # a leaf bundle's other files are resources, not pages (as in Hugo)
+    write(root, "posts/2025_02/2025_02_10_seed/notes.md", "+++\ntitle = 'resource'\n+++\n")
+    write(root, "posts/2025_02/2025_02_10_seed/extra/deep.md", "+++\ntitle = 'deep'\n+++\n")
     return root
 
 
@@ -77,6 +81,13 @@ def test_bundle_post_fields(content: Path) -> None:
     assert page.body.startswith("\n> ChatGPTを徹底解説！")
     assert page.body_line == 11
     assert len(page.source_hash) == 32
+
+
+def test_pages_pickle_and_meta_is_read_only(content: Path) -> None:
+    pages = load_content(content, SETTINGS)
+    assert pickle.loads(pickle.dumps(pages)) == pages
+    with pytest.raises(TypeError):
+        pages[0].meta["title"] = "changed"  # type: ignore[index]
 
 
 def test_single_file_post_and_page(content: Path) -> None:

@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from hnmatome.post_format import format_post
-from hnmatome.safe_markdown import WORD_JOINER, encode_inline, encode_param, visible_form
+from hnmatome.safe_markdown import (
+    WORD_JOINER,
+    encode_inline,
+    encode_param,
+    normalize_text,
+    visible_form,
+)
 from hnmatome.settings import Settings
 
 SETTINGS = Settings()
@@ -110,6 +116,10 @@ PLAIN_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",),
                                             exclude_characters="*_`"), max_size=120)
 
 
+# tmp_path is shared by the examples of one test on purpose: each example overwrites the post.
+FIXTURE_OK = [HealthCheck.function_scoped_fixture]
+
+
 def _render_bodies(tmp: Path, bodies: list[str]) -> list[str]:
     post = format_post(flat_thread(bodies), SETTINGS, path=Path("t.yaml"), featureimage="",
                        draft=True, input_hash="0")
@@ -120,7 +130,7 @@ def _render_bodies(tmp: Path, bodies: list[str]) -> list[str]:
     return [inner_html(h) for h in our_comment_bodies(html)]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(body=st.one_of(TEXT, NASTY_TEXT))
 def test_any_body_renders_without_foreign_markup(tmp_path: Path, body: str) -> None:
     rendered = _render_bodies(tmp_path, [body or "x"])
@@ -129,7 +139,7 @@ def test_any_body_renders_without_foreign_markup(tmp_path: Path, body: str) -> N
         assert_only_quote_markup(html)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(body=PLAIN_TEXT.filter(lambda t: "](" not in t and visible_form(t).strip()))
 def test_text_free_of_markdown_syntax_survives_exactly(tmp_path: Path, body: str) -> None:
     [html] = _render_bodies(tmp_path, [body])
@@ -137,7 +147,7 @@ def test_text_free_of_markdown_syntax_survives_exactly(tmp_path: Path, body: str
     assert visible_text(html) == expected.strip(" \t\n")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(title=st.one_of(TEXT, NASTY_TEXT))
 def test_any_title_renders_as_text_in_the_post(tmp_path: Path, title: str) -> None:
     thread = flat_thread(["本文"])
@@ -153,3 +163,5 @@ def test_any_title_renders_as_text_in_the_post(tmp_path: Path, title: str) -> No
     inside = inner_html(quote.html or "").strip()
     inside = re.sub(r"^<p>|</p>$", "", inside)
     assert_only_quote_markup(inside.replace("<br>", ""))
+    if visible_form(title).strip() and not re.search(r"[*_`]|\]\(", title):
+        assert visible_text(inside) == visible_form(" ".join(normalize_text(title).split()))

@@ -8,46 +8,18 @@ and review the diff of tests/golden/*.md before committing it.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any
 
 import pytest
-from convert_support import fold_layout, make_thread, quote_count
+from convert_support import (
+    COUNT_CASES,
+    FILE_CASES,
+    GOLDEN,
+    convert_case,
+    fold_layout,
+    quote_count,
+)
 
-from hnmatome import thread_yaml
-from hnmatome.convert import choose_thumbnail
-from hnmatome.post_format import Post, format_post, input_fingerprint
-from hnmatome.settings import Settings
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
 REGENERATE = os.environ.get("HNMATOME_REGEN_GOLDEN") == "1"
-THUMBNAILS = ("blue.jpg", "blue2.jpg", "green1.jpg")
-SETTINGS = Settings(tag_aliases={"生成AI": "AI"})
-
-FILE_CASES = ("short", "untranslated", "curated", "nasty")
-COUNT_CASES = {"exactly_30": 30, "exactly_31": 31, "exactly_60": 60, "exactly_61": 61}
-
-
-def golden_input(case: str) -> tuple[dict[str, Any], bytes, Path]:
-    """The thread of a case, the bytes its fingerprint is taken from, and its path."""
-    if case in COUNT_CASES:
-        thread = make_thread(COUNT_CASES[case], item_id=44000000 + COUNT_CASES[case])
-        data = thread_yaml.dumps(thread).encode("utf-8")
-        return thread, data, Path(f"{thread['id']}.yaml")
-    path = GOLDEN / f"{case}.yaml"
-    data = path.read_bytes()
-    return thread_yaml.loads(data.decode("utf-8"), path), data, path
-
-
-def convert_case(case: str) -> Post:
-    thread, data, path = golden_input(case)
-    # Every fold needs all comments: lift the limits for the count cases.
-    settings = SETTINGS.with_overrides(max_comments=1000, max_replies=1000) \
-        if case in COUNT_CASES else SETTINGS
-    return format_post(thread, settings, path=path,
-                       featureimage=choose_thumbnail(thread["id"], THUMBNAILS),
-                       draft=thread.get("draft", True),
-                       input_hash=input_fingerprint(data, settings))
 
 
 @pytest.mark.parametrize("case", [*FILE_CASES, *COUNT_CASES])

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 from convert_support import (
+    COUNT_CASES,
+    FILE_CASES,
+    GOLDEN_SETTINGS,
     assert_only_quote_markup,
+    convert_case,
     flat_thread,
     hugo_build,
     hugo_comment_bodies,
@@ -22,7 +26,6 @@ from convert_support import (
     visible_text,
 )
 from site_support import hugo_binary
-from test_convert_golden import COUNT_CASES, FILE_CASES, SETTINGS, convert_case
 
 from hnmatome.post_format import format_post
 
@@ -44,7 +47,7 @@ def _posts() -> dict[str, str]:
     """content-relative path -> post text: the golden cases and batches of random nasty bodies."""
     posts = {f"posts/2025_01/{case}/index.md": convert_case(case).text
              for case in (*FILE_CASES, *COUNT_CASES)}
-    unlimited = SETTINGS.with_overrides(max_comments=10_000, max_replies=10_000)
+    unlimited = GOLDEN_SETTINGS.with_overrides(max_comments=10_000, max_replies=10_000)
     for seed in NASTY_SEEDS:
         rng = random.Random(seed)
         thread = flat_thread([nasty_body(rng) for _ in range(NASTY_BODIES)])
@@ -79,7 +82,7 @@ def test_hugo_and_our_renderer_show_the_same_comment_texts(
         source.parent.mkdir(parents=True, exist_ok=True)
         source.write_text(text, encoding="utf-8")
         ours = [visible_text(inner_html(h)) for h in
-                our_comment_bodies(render_post(source, content, SETTINGS))]
+                our_comment_bodies(render_post(source, content, GOLDEN_SETTINGS))]
         theirs = [visible_text(h) for h in hugo_comment_bodies(hugo_page(public, rel))]
         assert len(ours) == len(theirs) == quote_count(text), rel
         for index, (mine, hugos) in enumerate(zip(ours, theirs, strict=True)):

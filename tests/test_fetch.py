@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from fake_hn import (
     FakeHN,
     display_order,
@@ -16,8 +15,9 @@ from fake_hn import (
     synthetic_thread,
 )
 
+from hnmatome import thread_yaml
 from hnmatome.cli import main
-from hnmatome.fetch import FetchOptions, run_fetch
+from hnmatome.fetch import FetchOptions, QuietProgress, run_fetch
 from hnmatome.http_retry import RetryPolicy
 from hnmatome.project import Project
 from hnmatome.queue_file import read_ids
@@ -35,13 +35,13 @@ def project_at(root: Path, queue: str = "") -> Project:
 
 
 def fetch(project: Project, ids: list[int], hn: FakeHN, **options: Any) -> list:
-    settings: dict[str, Any] = {"policy": FAST, "timeout": 2.0, **options}
+    settings: dict[str, Any] = {"policy": FAST, "timeout": 2.0, "concurrency": 8, **options}
     opts = FetchOptions(api_base=hn.api_base, web_base=hn.web_base, **settings)
     return run_fetch(project, ids, opts, clock=lambda: CLOCK)
 
 
 def load(project: Project, item_id: int) -> dict[str, Any]:
-    return yaml.safe_load(project.thread_path(item_id).read_text(encoding="utf-8"))
+    return thread_yaml.load(project.thread_path(item_id))
 
 
 def test_fetch_writes_the_thread_yaml(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_fetch_writes_the_thread_yaml(tmp_path: Path) -> None:
         [result] = fetch(project, [100], hn)
     assert result.ok and result.comments == 20
     text = project.thread_path(100).read_text(encoding="utf-8")
-    thread = yaml.safe_load(text)
+    thread = thread_yaml.loads(text)
     assert list(thread) == ["id", "title", "url", "by", "time", "score", "descendants", "text",
                             "fetched_at", "source", "title_ja", "tags", "comments"]
     assert thread["fetched_at"] == "2025-03-01T12:00:00Z" and thread["source"] == "api"
@@ -95,6 +95,41 @@ def test_named_ids_are_fetched_queued_or_not_with_a_summary(
     assert code == 0
     assert 'fetched 100 "Story 100 & friends": 3 comments (new)' in capsys.readouterr().err
     assert read_ids(project.queue_path) == [300]
+
+
+def test_an_unreadable_queue_does_not_lose_a_fetched_thread(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = project_at(tmp_path, "100\nnot an id\n")
+    with FakeHN(synthetic_thread(100, comments=2)) as hn:
+        assert main(["-C", str(tmp_path), "fetch", "-q", "--api-base", hn.api_base, "100"]) == 1
+    err = capsys.readouterr().err
+    assert "item 100: saved, but the queue could not be updated" in err
+    assert "queue.txt:2: 'not an id' is not an item id" in err
+    assert project.thread_path(100).exists()
+    assert project.queue_path.read_text(encoding="utf-8") == "100\nnot an id\n"
+
+
+class EditDuringDownload(QuietProgress):
+    """A curator saving the file while the comments are still downloading."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def start(self, item_id: int, total: int) -> None:
+        self.path.write_text(self.path.read_text(encoding="utf-8").replace(
+            "title_ja: ''", "title_ja: 'たった今の訳'"), encoding="utf-8")
+
+
+def test_an_edit_saved_during_the_download_is_not_overwritten(tmp_path: Path) -> None:
+    project = project_at(tmp_path)
+    with FakeHN(synthetic_thread(100, comments=5)) as hn:
+        fetch(project, [100], hn)
+        path = project.thread_path(100)
+        opts = FetchOptions(api_base=hn.api_base, policy=FAST, timeout=2.0)
+        [result] = run_fetch(project, [100], opts, EditDuringDownload(path))
+    assert "changed while the thread was being fetched; nothing was written" in (
+        result.error or "")
+    assert "title_ja: 'たった今の訳'" in path.read_text(encoding="utf-8")
 
 
 def test_a_comment_failing_every_try_leaves_no_partial_yaml(tmp_path: Path) -> None:
@@ -146,6 +181,16 @@ def test_malformed_id_fails_before_any_request(tmp_path: Path,
         assert hn.stats.paths == []
     assert code == 1
     assert "'10O' is not a Hacker News item id" in capsys.readouterr().err
+
+
+def test_a_base_that_is_not_a_url_is_refused(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    project_at(tmp_path, "100\n")
+    monkeypatch.setenv("HNMATOME_HN_API", "hacker-news.firebaseio.com/v0")
+    assert main(["-C", str(tmp_path), "fetch"]) == 1
+    assert "$HNMATOME_HN_API 'hacker-news.firebaseio.com/v0' is not an http(s) URL" in (
+        capsys.readouterr().err)
 
 
 def test_unreachable_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

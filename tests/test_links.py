@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
-from site_support import REPO_ROOT, build, corpus_public, make_project
+from site_support import CORPUS_BASE_URL, REPO_ROOT, build, corpus_public, make_project
 
 from hnmatome.urls import UrlBuilder
 
@@ -108,4 +108,4 @@ def test_link_checker_finds_a_broken_link(sample_site: Path, tmp_path: Path) -> 
 def test_corpus_site_has_no_broken_links(shared_dir: Path,
                                          tmp_path_factory: pytest.TempPathFactory) -> None:
     public = corpus_public(shared_dir, tmp_path_factory)
-    assert broken_links(public, "https://example.org/") == []
+    assert broken_links(public, CORPUS_BASE_URL) == []

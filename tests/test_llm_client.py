@@ -143,3 +143,16 @@ def test_concurrency_is_bounded(fake: FakeLLM) -> None:
 
     asyncio.run(many())
     assert len(fake.seen) == 6 and fake.max_in_flight == 2
+
+
+def test_an_endpoint_rejecting_everything_stops_the_run(fake: FakeLLM) -> None:
+    fake.add(Status(400, message="temperature is not supported with this model"), times=None)
+
+    async def many() -> list[BaseException | object]:
+        async with LLMClient(settings(fake), policy=FAST_POLICY) as client:
+            calls = [client.chat(MESSAGES, "c", COMMENTS_SCHEMA) for _ in range(8)]
+            return await asyncio.gather(*calls, return_exceptions=True)
+
+    outcomes = asyncio.run(many())
+    assert [type(o) for o in outcomes] == [RejectedRequest] * 7 + [EndpointError]
+    assert "8 requests in a row" in str(outcomes[-1])

@@ -5,11 +5,10 @@ from __future__ import annotations
 import base64
 import pickle
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from page_support import TEMPLATES, StubContext, make_page, render, renderer, tree
+from page_support import TEMPLATES, StubContext, hugo_render, make_page, render, renderer, tree
 
 from hnmatome.errors import UserError
 from hnmatome.settings import Settings
@@ -161,6 +160,16 @@ def test_details_renders_inner_markdown_and_cards() -> None:
     assert "もっとコメントを表示（2）" in result.text and "中のコメント" in result.text
 
 
+def test_markdown_form_of_paired_and_list_shortcodes() -> None:
+    body = ('{{% details summary="s" %}}\n**bold** {{<matomeQuote body="c" userName="u" '
+            'createdAt="" color="">}}\n{{% /details %}}\n\n{{% list limit=1 %}}')
+    result = render(body)
+    html = tree(result.html)
+    assert html.css_first("details strong").text() == "bold"
+    assert len(html.css("details article.mq")) == 1 and result.comment_count == 1
+    assert [a.attributes["href"] for a in html.css("ul a")] == ["/posts/p0/"]
+
+
 def test_list_shortcode_lists_latest_posts_escaped() -> None:
     html = render("{{< list limit=2 >}}").html
     links = tree(html).css("ul li a")
@@ -199,7 +208,8 @@ def test_untrusted_colour_is_dropped(color: str) -> None:
 
 
 def test_untrusted_user_name_is_text() -> None:
-    body = '{{<matomeQuote body="x" userName="<img src=x onerror=alert(1)>" createdAt="" color="">}}'
+    body = ('{{<matomeQuote body="x" userName="<img src=x onerror=alert(1)>" createdAt="" '
+            'color="">}}')
     card = tree(render(body).html).css_first("article")
     assert card.css("img") == []
     assert card.css_first(".mq-user").text() == "<img src=x onerror=alert(1)>"
@@ -213,17 +223,24 @@ def test_placeholder_text_in_a_body_cannot_be_faked() -> None:
 
 
 def test_merging_runs_of_cards_changes_nothing() -> None:
-    card = '{{{{<matomeQuote body="{0} https://e.com/{0}" userName="u{0}" createdAt="" color="">}}}}'
-    body = "\n\n".join(["# 見出し", "text", *(card.format(n) for n in range(5)),
-                        "- item\n", card.format(9), "> quote", card.format(7) + " tail",
-                        card.format(8), "```\n" + card.format(6) + "\n\n```"])
-    page = make_page(body)
+    card = ('{{{{<matomeQuote body="{0} https://e.com/{0}" userName="u{0}" createdAt="" '
+            'color="">}}}}')
+    body = "\n\n".join([
+        card.format(0), "# 見出し", "text", *(card.format(n) for n in range(1, 5)), "- item\n",
+        card.format(9), "> quote", card.format(7) + " tail", card.format(8),
+        card.format(10) + card.format(11), card.format(12), card.format(13) + " " + card.format(14),
+        card.format(15), card.format(16) + "\n" + card.format(17), card.format(18),
+        "    code\n", card.format(19), "<div>\n", card.format(20), "</div>", card.format(21),
+        "```\n" + card.format(6) + "\n\n```", card.format(22)])
     merged = PageRenderer(TEMPLATES, Settings())
     plain = PageRenderer(TEMPLATES, Settings())
     plain.merge_runs = False
-    for text in (body, body.replace("```", "")):
+    for text in (body, body.replace("```", ""), body.replace("```", "") + "\n  \n",
+                 body.replace("```", "") + "\n\ntrailing"):
         page = make_page(text)
-        assert merged.render(page, StubContext()) == plain.render(page, StubContext())
+        result = merged.render(page, StubContext())
+        assert result == plain.render(page, StubContext())
+        assert result.comment_count == 22
 
 
 def test_renderer_pickles_and_renders_the_same() -> None:
@@ -268,31 +285,10 @@ HUGO_CASES = [
 ]
 
 
-def _hugo() -> str:
-    found = shutil.which("hugo") or str(Path(__file__).resolve().parent.parent / ".venv/bin/hugo")
-    if not Path(found).exists():
-        pytest.skip("the hugo binary is not installed")
-    return found
-
-
 @pytest.mark.hugo
 def test_quoting_matches_real_hugo(tmp_path: Path) -> None:
-    hugo = _hugo()
-    (tmp_path / "layouts" / "_shortcodes").mkdir(parents=True)
-    (tmp_path / "content").mkdir()
-    (tmp_path / "hugo.toml").write_text(
-        'baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "home", '
-        '"section", "rss", "sitemap", "404", "robotstxt"]\n', encoding="utf-8")
-    (tmp_path / "layouts" / "page.html").write_text("{{ .Content }}", encoding="utf-8")
-    (tmp_path / "layouts" / "_shortcodes" / "p.html").write_text(
-        "<pre>{{ range $k, $v := .Params }}{{ $k }}={{ $v | base64Encode }};{{ end }}</pre>",
-        encoding="utf-8")
-    body = "\n\n".join(HUGO_CASES)
-    (tmp_path / "content" / "a.md").write_text(f"+++\ntitle = 'a'\n+++\n\n{body}\n",
-                                               encoding="utf-8")
-    subprocess.run([hugo, "--quiet", "--source", str(tmp_path)], check=True,
-                   capture_output=True, timeout=120)
-    html = (tmp_path / "public" / "a" / "index.html").read_text(encoding="utf-8")
+    template = "<pre>{{ range $k, $v := .Params }}{{ $k }}={{ $v | base64Encode }};{{ end }}</pre>"
+    html = hugo_render(tmp_path, "\n\n".join(HUGO_CASES), {"p": template})
     hugo_params = []
     for pre in tree(html).css("pre"):
         pairs = [item.split("=", 1) for item in pre.text().split(";") if item]

@@ -24,8 +24,8 @@ def site(tmp_path: Path) -> Path:
     """Three posts over two months, a draft, an about page."""
     root = make_project(tmp_path / "site", settings="page_size = 2\nhome_size = 2")
     content = root / "content"
-    body = "> 見出しの引用\n\n" + _quotes(3) + (
-        '{{< details summary="もっとコメントを表示（2）">}}\n\n' + _quotes(2) + "{{< /details >}}\n")
+    fold = '{{< details summary="もっとコメントを表示（2）">}}\n\n'
+    body = "> 見出しの引用\n\n" + _quotes(3) + fold + _quotes(2) + "{{< /details >}}\n"
     write_post(content, "posts/2025_02/first/index.md", title="最初の記事", date="2025-02-10",
                months="2025/02", tags=["AI", "Open Source"], body=body,
                extra={"featureimage": "'thumbnails/blue4.jpg'", "hnid": "42997340"})
@@ -52,7 +52,8 @@ def test_post_page_shows_everything_a_reader_needs(site: Path) -> None:
     assert "2025年2月10日" in page.css_first(".post-meta").text()
     assert "分で読めます" in page.css_first(".post-meta").text()
     assert [a.text() for a in page.css(".tags a")] == ["#AI", "#Open Source"]
-    assert [a.attributes["href"] for a in page.css(".tags a")] == ["/tags/ai/", "/tags/open-source/"]
+    hrefs = [a.attributes["href"] for a in page.css(".tags a")]
+    assert hrefs == ["/tags/ai/", "/tags/open-source/"]
     source = page.css_first(".source a").attributes["href"]
     assert source == "https://news.ycombinator.com/item?id=42997340"
     cards = page.css("article.mq")
@@ -289,3 +290,13 @@ def test_refuses_to_replace_a_directory_that_is_not_a_site(site: Path) -> None:
     with pytest.raises(UserError):
         build(site, out_dir=stranger)
     assert (stranger / "todo.txt").read_text() == "keep me"
+
+
+def test_a_file_where_a_page_needs_a_folder_is_an_error(site: Path) -> None:
+    (site / "static" / "posts").mkdir()
+    (site / "static" / "posts" / "2025_02").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site)
+    message = str(caught.value)
+    assert "static/posts/2025_02" in message and "content/posts/2025_02/" in message
+    assert not (site / "public").exists()

@@ -38,7 +38,7 @@ def test_dry_run_sends_nothing_and_shows_requests_and_tokens(
     out = capsys.readouterr().out
     assert fake.seen == []
     assert (root / "content" / "threads" / f"{THREAD_ID}.yaml").read_bytes() == before
-    assert f"{THREAD_ID}: tags and title_ja, 6 comments in 2 chunks: 3 requests" in out
+    assert f"{THREAD_ID}: title_ja and tags, 6 comments in 2 chunks: 3 requests" in out
     assert "env-model" in out and "prompt tokens" in out and "total: 3 requests" in out
     assert '"response_format"' in out  # -v prints the bodies
 
@@ -48,7 +48,7 @@ def test_translate_all_and_summary(tmp_path: Path, fake: FakeLLM,
     root = project_dir(tmp_path)
     assert main(["-C", str(root), "translate"]) == 0
     out = capsys.readouterr().out
-    assert "translated: 6 comments and 1 titles in 1 threads" in out
+    assert "translated: 6 comments and 1 title in 1 thread" in out
     assert "requests: 3 (retries 0, re-asks 0, splits 0); tokens: 300 prompt + 60 completion" in out
     assert {s.body["model"] for s in fake.seen} == {"env-model"}
     assert main(["-C", str(root), "translate", str(THREAD_ID)]) == 0

@@ -251,3 +251,36 @@ def test_unauthorised_stops_with_a_hint(tmp_path: Path, fake: FakeLLM) -> None:
     assert len(fake.seen) == 1  # no retries, nothing else sent
     assert_untranslated(project, IDS)
     assert load(project)["title_ja"] == ""
+
+
+def test_killed_run_keeps_finished_chunks_and_the_next_run_resumes(
+    tmp_path: Path, fake: FakeLLM
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    fake.latency = 0.25  # the remaining chunks need a second more: time to kill the run
+    project = make_project(tmp_path, fake.url, chunk_size=1, timeout=5.0)
+    path = project.thread_path(4242)
+    env = {**os.environ, "HNMATOME_LLM_BASE_URL": fake.url, "HNMATOME_LLM_API_KEY": API_KEY}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hnmatome.cli", "-C", str(tmp_path), "translate", "-q"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    marker = f"  {JA_SHA}:"  # a comment's, not the thread's _title_ja_sha
+    while path.read_text(encoding="utf-8").count(marker) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    saved = [i for i, c in comments_by_id(project).items() if "ja" in c]  # still valid YAML
+    assert 2 <= len(saved) < len(IDS)
+    assert_all_translated(project, saved)
+    fake.latency = 0
+    fake.seen.clear()
+    summary = run(project)
+    assert summary.ok and sorted(fake.sent_ids()) == [i for i in IDS if i not in saved]
+    assert_all_translated(project)

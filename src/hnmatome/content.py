@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from .dates import parse_date
@@ -20,6 +19,28 @@ POSTS_SECTION = "posts"
 # Folders of content/ that hold tool data, not pages.
 SKIPPED_DIRS = frozenset({"threads"})
 SECTION_INDEX = "_index.md"
+BUNDLE_INDEX = "index.md"
+
+
+class FrozenMeta(Mapping[str, Any]):
+    """Read-only front matter that, unlike MappingProxyType, pickles (pages go to workers)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMeta({self._data!r})"
 
 
 @dataclass(frozen=True)
@@ -105,7 +126,7 @@ def _place(rel: str) -> tuple[str, str, bool]:
     parts = rel.split("/")
     section = parts[0] if len(parts) > 1 else ""
     kind = "post" if section == POSTS_SECTION else "page"
-    return section, kind, parts[-1] == "index.md" and len(parts) > 1
+    return section, kind, parts[-1] == BUNDLE_INDEX and len(parts) > 1
 
 
 def load_page(path: Path, content_dir: Path, settings: Settings) -> SourcePage:
@@ -132,19 +153,24 @@ def load_page(path: Path, content_dir: Path, settings: Settings) -> SourcePage:
         description=fields.string("description"),
         slug=fields.string("slug"),
         hnid=fields.integer("hnid"),
-        meta=MappingProxyType(meta),
+        meta=FrozenMeta(meta),
         body=body, body_line=body_line,
         source_hash=hashlib.blake2b(data, digest_size=16).hexdigest(),
     )
 
 
 def _content_files(content_dir: Path) -> Iterator[Path]:
-    """Every page source under content/, in a stable order."""
+    """Every page source under content/. As in Hugo, a folder with index.md is a leaf bundle:
+    its other files, markdown included, and its subfolders are resources, not pages."""
     for folder, dirs, files in os.walk(content_dir):
         here = Path(folder)
         if here == content_dir:
             dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if BUNDLE_INDEX in files and here != content_dir:
+            dirs[:] = []
+            yield here / BUNDLE_INDEX
+            continue
         for name in sorted(files):
             if name.endswith(".md") and name != SECTION_INDEX and not name.startswith("."):
                 yield here / name

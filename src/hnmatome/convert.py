@@ -161,11 +161,10 @@ def _target_path(run: _Run, post: Post, existing: ExistingPost | None) -> Path:
     if existing and not _may_move(existing):
         return existing.path
     target = posts_dir / post.rel_path
-    if existing and existing.path == target:
-        return target
-    if _occupied(run, target.parent):
+    own = existing.path if existing else None
+    if target != own and _occupied(run, target.parent):
         target = target.parent.with_name(f"{post.folder}_{post.hnid}") / target.name
-        if _occupied(run, target.parent):
+        if target != own and _occupied(run, target.parent):
             raise UserError(f"the post folder {target.parent} is taken by another post",
                             run.project.thread_path(post.hnid),
                             hint="set a different `slug:` in the thread file")

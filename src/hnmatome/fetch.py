@@ -4,6 +4,8 @@ atomically, and only then take the id off the queue. One id failing never stops 
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -75,8 +77,14 @@ class QuietProgress:
         pass
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # built once per process: loading the CA bundle costs ~0.1 s, and every client can share it
+    return httpx.create_ssl_context()
+
+
 def make_pool(options: FetchOptions) -> ClientPool:
-    tls = httpx.create_ssl_context()  # built once: loading the CA bundle costs ~0.1 s a client
+    tls = _tls_context()
 
     def client() -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -96,6 +104,19 @@ def _describe(item_id: int, exc: Exception, options: FetchOptions) -> str:
         return (f"item {item_id}: could not fetch {exc.url} ({exc.reason}, {exc.attempts} tries)"
                 f"\n  hint: check the network connection and the server ({base})")
     return f"item {item_id}: {exc}"
+
+
+@dataclass(frozen=True)
+class OnDisk:
+    """A thread file as loaded, and how it looked then (to notice edits made meanwhile)."""
+
+    thread: dict[str, Any]
+    stamp: tuple[int, int]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
 
 
 @dataclass
@@ -123,18 +144,27 @@ class Fetcher:
             on_start=lambda total: self.progress.start(item_id, total),
             on_item=lambda: self.progress.advance(item_id, 1))
 
-    def load_existing(self, path: Path, item_id: int) -> dict[str, Any] | None:
+    def load_existing(self, path: Path, item_id: int) -> OnDisk | None:
         if not path.exists():
             return None
+        stamp = _stamp(path)
         existing = thread_yaml.load(path)
         if existing["id"] != item_id:
             raise UserError(f"the file says `id: {existing['id']}`, not {item_id}", path,
                             hint="fix the id or rename the file to <id>.yaml")
-        return existing
+        return OnDisk(existing, stamp)
 
     def save(self, path: Path, fresh: dict[str, Any],
-             existing: dict[str, Any] | None) -> tuple[dict[str, Any], MergeStats | None]:
-        thread, stats = merge_thread(existing, fresh) if existing else (fresh, None)
+             on_disk: OnDisk | None) -> tuple[dict[str, Any], MergeStats | None]:
+        # someone may have saved an edit during the download; writing now would lose it
+        now = _stamp(path) if path.exists() else None
+        if now != (on_disk.stamp if on_disk else None):
+            raise UserError("the file changed while the thread was being fetched; "
+                            "nothing was written", path, hint="fetch it again")
+        if on_disk is None:
+            thread_yaml.save(path, fresh)
+            return fresh, None
+        thread, stats = merge_thread(on_disk.thread, fresh)
         thread_yaml.save(path, thread)
         return thread, stats
 
@@ -149,11 +179,21 @@ class Fetcher:
         except (UserError, RetryError, httpx.HTTPError, OSError) as exc:
             result = ThreadResult(item_id, path, error=_describe(item_id, exc, self.options))
         else:
-            # only now that the YAML is on disk may the id leave the queue
-            queue_file.remove_ids(self.project.queue_path, [item_id])
-            result = ThreadResult(item_id, path, len(thread["comments"]), thread["title"], stats)
+            result = ThreadResult(item_id, path, len(thread["comments"]), thread["title"], stats,
+                                  error=self.dequeue(item_id))
         self.progress.finish(result)
         return result
+
+    def dequeue(self, item_id: int) -> str | None:
+        """Take the id off the queue, now that its YAML is on disk; a problem with the queue
+        is reported for this id rather than stopping the others."""
+        if not self.project.queue_path.exists():
+            return None
+        try:
+            queue_file.remove_ids(self.project.queue_path, [item_id])
+        except (UserError, OSError) as exc:
+            return f"item {item_id}: saved, but the queue could not be updated: {exc}"
+        return None
 
     async def fetch_all(self, ids: list[int]) -> list[ThreadResult]:
         gate = asyncio.Semaphore(1 if self.options.source == "html" else THREADS_AT_ONCE)

@@ -25,6 +25,10 @@ from .settings import LLMSettings
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 
+# Rejections in a row (no answer in between) that mean the endpoint refuses every request, say
+# for a setting the model does not support, rather than a few requests that are too long.
+MAX_REJECTIONS_IN_A_ROW = 8
+
 # Words an endpoint uses when it refuses the response_format we asked for.
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema", "structured", "format")
 
@@ -130,6 +134,7 @@ class LLMClient:
         self.policy = policy or default_policy(settings)
         self.usage = Usage()
         self.mode: ResponseMode = "json_schema"
+        self._rejections_in_a_row = 0
         self._sleep = sleep
         self._on_retry = on_retry
         self._limiter = RateLimiter(settings.requests_per_minute, clock, sleep)
@@ -172,6 +177,7 @@ class LLMClient:
                                        mode, schema_name, schema)
                 response = await self._send(payload)
                 if response.is_success:
+                    self._rejections_in_a_row = 0
                     return ChatAnswer(self._content(response), mode)
                 self._raise_or_downgrade(response, mode)
 
@@ -203,6 +209,12 @@ class LLMClient:
             raise EndpointError(
                 f"the LLM endpoint answered HTTP 404 for {response.request.url}: {detail}",
                 "check HNMATOME_LLM_BASE_URL (it usually ends in /v1) and HNMATOME_LLM_MODEL")
+        self._rejections_in_a_row += 1
+        if self._rejections_in_a_row >= MAX_REJECTIONS_IN_A_ROW:
+            raise EndpointError(
+                f"the LLM endpoint rejected {self._rejections_in_a_row} requests in a row "
+                f"(HTTP {status}: {detail})",
+                "check [tool.hnmatome.llm] (model, temperature) against what the endpoint accepts")
         raise RejectedRequest(f"HTTP {status}: {detail}")
 
     def _content(self, response: httpx.Response) -> str:

@@ -100,6 +100,14 @@ class LinkNormalizingMarkdown(MarkdownIt):
         return super().normalizeLinkText(link)
 
 
+class QuoteMarkdown(LinkNormalizingMarkdown):
+    """For untrusted comment bodies: only absolute web and mail links become links. Hacker News
+    has no markdown, so `[x](media/a.pdf)` was text there and would be a broken link here."""
+
+    def validateLink(self, url: str) -> bool:
+        return url.lower().startswith(_QUOTE_LINK_PREFIXES) and super().validateLink(url)
+
+
 def heading_slug(title: str) -> str:
     """Hugo's 'github' heading ids: letters/digits kept lower-cased, space and '-' to '-'."""
     out = []
@@ -154,7 +162,7 @@ def page_markdown() -> MarkdownIt:
 
 def quote_markdown() -> MarkdownIt:
     """The parser for untrusted comment bodies: inline only, no raw HTML, no images."""
-    md = LinkNormalizingMarkdown("commonmark", {"html": False, "linkify": True})
+    md = QuoteMarkdown("commonmark", {"html": False, "linkify": True})
     md.linkify = AsciiUrlLinkify()
     md.enable(["strikethrough", "linkify"])
     md.disable(["image"])
@@ -168,6 +176,7 @@ _BR = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 _QUOTE_TAGS = {"a", "br", "em", "strong", "code", "s", "del"}
 _QUOTE_ATTRIBUTES = {"a": {"href"}}
 _QUOTE_SCHEMES = {"http", "https", "mailto", "ftp"}
+_QUOTE_LINK_PREFIXES = ("http://", "https://", "mailto:", "ftp://")
 
 
 def escape_text(text: str) -> str:

@@ -96,15 +96,25 @@ def plan_outputs(site: Site, static_files: Iterable[str] = ()) -> tuple[Output, 
 
 
 def check_collisions(outputs: Iterable[Output]) -> None:
+    """Two outputs on one path, or one output's path being another's folder, is an error."""
     claimed: dict[str, Output] = {}
     problems = []
     for output in outputs:
         first = claimed.setdefault(output.path, output)
         if first is not output:
-            problems.append(UserError(
-                f"{output.source} and {first.source} both want to write {output.path}",
-                hint="rename one of them (a slug, a file name or a tag) so their URLs differ"))
+            problems.append(_clash(output, first, output.path))
+    for path, output in claimed.items():
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folder = claimed.get("/".join(parts[:depth]))
+            if folder is not None:
+                problems.append(_clash(output, folder, f"{folder.path} (as a file and a folder)"))
     if len(problems) == 1:
         raise problems[0]
     if problems:
         raise UserErrors(problems)
+
+
+def _clash(output: Output, other: Output, what: str) -> UserError:
+    return UserError(f"{output.source} and {other.source} both want to write {what}",
+                     hint="rename one of them (a slug, a file name or a tag) so their URLs differ")

@@ -29,7 +29,7 @@ from .curation import (
     select_comments,
 )
 from .errors import UserError
-from .safe_markdown import encode_inline, encode_param
+from .safe_markdown import encode_inline, encode_param, normalize_text
 from .settings import Settings
 from .slugs import post_folder, post_rel_path, thread_slug
 
@@ -178,8 +178,8 @@ def _created_at(value: str, tz: ZoneInfo, path: Path, comment_id: int) -> str:
 def _title(thread: Mapping[str, Any]) -> str:
     for key in ("title_ja", "title"):
         value = thread.get(key)
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
+        if isinstance(value, str) and normalize_text(value):
+            return " ".join(normalize_text(value).split())
     return f"HN {thread['id']}"
 
 

@@ -3,7 +3,7 @@ shipped template.
 
 A post holds ~80 cards and the corpus 94k, so a Jinja render per card dominates the build.
 When templates/shortcodes/matomeQuote.html is byte-for-byte the shipped file, the card is
-built by `render_shipped_card` instead; tests prove the two agree. An edited template is
+built by `shipped_card_html` instead; tests prove the two agree. An edited template is
 always rendered by Jinja.
 """
 
@@ -26,13 +26,10 @@ def is_shipped_card(source: bytes) -> bool:
     return hashlib.sha256(source).hexdigest() == SHIPPED_CARD_SHA256
 
 
-def card_variables(params: Mapping[str, Any], body_html: str,
-                   parse_time: bool = True) -> dict[str, Any]:
-    """Template variables of one card (see the comment at the top of the template).
-    `created` (a datetime) is only worked out when `parse_time`: the shipped card needs
-    just the ISO text."""
+def card_variables(params: Mapping[str, Any], body_html: str) -> dict[str, Any]:
+    """Template variables of one card (see the comment at the top of the template)."""
     created_at = str(params.get("createdAt", ""))
-    created = parse_comment_time(created_at) if created_at and parse_time else None
+    created = parse_comment_time(created_at) if created_at else None
     try:
         depth = max(int(params.get("depth", 0)), 0)
     except (TypeError, ValueError):
@@ -48,30 +45,31 @@ def card_variables(params: Mapping[str, Any], body_html: str,
     }
 
 
-def _escape(value: Any) -> str:
-    """markupsafe.escape, as Jinja's autoescape applies it, without building Markup objects."""
-    if isinstance(value, Markup):
-        return str(value)
-    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+def _escape(text: str) -> str:
+    """markupsafe.escape (what Jinja's autoescape applies), without building Markup objects."""
+    return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
             .replace("'", "&#39;").replace('"', "&#34;"))
 
 
-def render_shipped_card(card: Mapping[str, Any]) -> str:
-    """Exactly what Jinja makes of the shipped matomeQuote.html for these variables."""
-    color, depth, created_at = card["color"], card["depth"], card["created_at"]
-    parts = ['<article class="mq']
-    if color:
-        parts.append(' mq-hl"')
-        parts.append(f' style="--mq-color:{_escape(color)}"')
-    else:
-        parts.append('"')
+def shipped_card_html(params: Mapping[str, Any], body_html: str) -> str:
+    """Exactly what Jinja makes of the shipped matomeQuote.html with
+    card_variables(params, body_html). The colour, depth and ISO time are safe by
+    construction (validated or formatted here), so only the user and time text are escaped."""
+    created_at = str(params.get("createdAt", ""))
+    color = safe_color(params.get("color", ""))
+    try:
+        depth = max(int(params.get("depth", 0)), 0)
+    except (TypeError, ValueError):
+        depth = 0
+    head = f'<article class="mq mq-hl" style="--mq-color:{color}"' if color else \
+        '<article class="mq"'
     if depth:
-        parts.append(f' data-depth="{_escape(depth)}"')
-    parts.append(f'><header class="mq-h"><span class="mq-user">{_escape(card["user"])}</span>')
+        head += f' data-depth="{depth}"'
+    user = _escape(str(params.get("userName", "")))
+    time = ""
     if created_at:
-        parts.append(' <time class="mq-time"')
-        if card["created_iso"]:
-            parts.append(f' datetime="{_escape(card["created_iso"])}"')
-        parts.append(f">{_escape(created_at)}</time>")
-    parts.append(f'</header><p class="mq-body">{_escape(card["body_html"])}</p></article>')
-    return "".join(parts)
+        iso = comment_time_iso(created_at)
+        stamp = f' datetime="{iso}"' if iso else ""
+        time = f' <time class="mq-time"{stamp}>{_escape(created_at)}</time>'
+    return (f'{head}><header class="mq-h"><span class="mq-user">{user}</span>{time}</header>'
+            f'<p class="mq-body">{body_html}</p></article>')

@@ -219,7 +219,9 @@ def _bare_link(url: str) -> str:
 def _destination(url: str) -> str:
     # Entities are decoded in a destination, so `&amp;` gives back `&`; parentheses are
     # percent-encoded so an unbalanced one cannot end the destination early.
-    return url.replace("&", "&amp;").replace("(", "%28").replace(")", "%29")
+    scheme, rest = url.split("://", 1)
+    return scheme.lower() + "://" + rest.replace("&", "&amp;").replace("(", "%28").replace(
+        ")", "%29")
 
 
 def _encode_label(label: str) -> str:
@@ -228,7 +230,8 @@ def _encode_label(label: str) -> str:
 
 
 def _encode_plain(text: str, before_link: bool, autolinks: re.Pattern[str] = _FTP) -> str:
-    """Escape `text`; `before_link`: a link follows, so a final `!` must not make it an image.
+    """Escape `text`; `before_link`: a link follows, so a final `!` must not make it an image
+    (nor a final `^` an inline footnote, which our page markdown knows).
     `autolinks`: starts of URLs to keep from being linked (their first letter is a reference)."""
     text = _split_braces(text)
     pieces: list[str] = []
@@ -240,8 +243,8 @@ def _encode_plain(text: str, before_link: bool, autolinks: re.Pattern[str] = _FT
     pieces.append(text[pos:].translate(_TEXT_TABLE))
     escaped = "".join(pieces)
     escaped = _TYPOGRAPHER_RUN.sub(lambda m: f"&#{ord(m.group()[0])};" * len(m.group()), escaped)
-    if before_link and escaped.endswith("!"):
-        escaped = escaped[:-1] + "&#33;"
+    if before_link and escaped[-1:] in ("!", "^"):
+        escaped = escaped[:-1] + f"&#{ord(escaped[-1])};"
     return _LINE_START.sub(_line_break, escaped)
 
 

@@ -46,7 +46,6 @@ class Shortcode(NamedTuple):
 
 Node = str | Shortcode
 
-_OPEN = re.compile(r"\{\{([<%])")
 _SPACE = re.compile(r"\s*")
 _NAME = re.compile(r"[A-Za-z0-9_][\w./-]*")
 _PARAM_NAME = re.compile(r"[\w.-]+")
@@ -59,6 +58,10 @@ _INT = re.compile(r"[-+]?\d+")
 _PLAIN_OPEN = re.compile(
     r'\{\{([<%])\s*([A-Za-z0-9_][\w.-]*)((?:\s+[\w.-]+="[^"\\\n]*")*+)\s*([>%])\}\}')
 _CLOSERS = {"<": ">", "%": "%"}
+# A plain leaf tag `{{< name a="v" >}}` / `{{% name a="v" %}}` as one match, else an opening.
+_NAME_AND_PARAMS = r'\s*([A-Za-z0-9_][\w.-]*)((?:\s+[\w.-]+="[^"\\\n]*")*+)\s*'
+_OPEN_OR_LEAF = re.compile(
+    rf"\{{\{{<{_NAME_AND_PARAMS}>\}}\}}|\{{\{{%{_NAME_AND_PARAMS}%\}}\}}|\{{\{{[<%]")
 _PLAIN_PARAM = re.compile(r'([\w.-]+)="([^"]*)"')
 _PLAIN_CLOSE = re.compile(r"\{\{([<%])\s*/\s*([A-Za-z0-9_][\w.-]*)\s*([>%])\}\}")
 _FLOAT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -207,30 +210,29 @@ def parse_shortcodes(text: str, paired: Mapping[str, bool]) -> list[Node]:
     root: list[Node] = []
     stack: list[_Frame] = []
     pos = 0
-    for found in _OPEN.finditer(text):
+    while (found := _OPEN_OR_LEAF.search(text, pos)) is not None:
         start = found.start()
-        if start < pos:
-            continue  # inside a tag or comment already consumed
         nodes = stack[-1].nodes if stack else root
-        kind = found.group(1)
+        if start > pos:
+            nodes.append(text[pos:start])
+        name = found[1] or found[3]
+        if name and lexer.paired.get(name) is False:
+            # The bulk of real content (comment cards): a whole leaf shortcode in one match.
+            markdown = found[1] is None
+            params = found[4] if markdown else found[2]
+            nodes.append(Shortcode(name, markdown, dict(_PLAIN_PARAM.findall(params)), (),
+                                   lexer.line_at(start), None, "", found[0]))
+            pos = found.end()
+            continue
+        kind = text[start + 2]
         comment_start = lexer.skip_space(start + 3)
         if text.startswith("/*", comment_start):
             end = _comment_end(text, comment_start, kind)
             if end < 0:
                 raise lexer.fail("shortcode comment {{" + kind + "/* is never closed", start)
-            nodes.append(text[pos:start])
             literal = text[comment_start + 2 : end - 3].rstrip()
             nodes.append("{{" + kind + literal.removesuffix("*/") + _CLOSERS[kind] + "}}")
             pos = end
-            continue
-        if start > pos:
-            nodes.append(text[pos:start])
-        plain = _PLAIN_OPEN.match(text, start)
-        if plain and plain.group(4) == _CLOSERS[kind] and lexer.paired.get(plain[2]) is False:
-            # The bulk of real content (comment cards): a complete leaf shortcode at once.
-            nodes.append(Shortcode(plain[2], kind == "%", dict(_PLAIN_PARAM.findall(plain[3])),
-                                   (), lexer.line_at(start), None, "", plain[0]))
-            pos = plain.end()
             continue
         parts, end = _plain_tag(text, start, kind, lexer) or lexer.tag(start, kind)
         pos = end

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .errors import UserError
 from .markdown_render import QuoteBodyRenderer, block_text, page_markdown
-from .quote_card import card_variables, is_shipped_card, render_shipped_card
+from .quote_card import card_variables, is_shipped_card, shipped_card_html
 from .settings import Settings
 from .shortcode_syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
 
@@ -84,8 +84,9 @@ def _merge_placeholder_runs(pieces: list[str], keys: set[str],
         if piece in keys:
             before = merged[-1] if merged else ""
             after = pieces[index + 1] if index + 1 < len(pieces) else ""
-            alone = ((not merged or before.endswith("\n\n") or before in keys)
-                     and (after.startswith("\n\n") or not after.strip()))
+            at_end = index + 2 >= len(pieces) and not after.strip()
+            alone = ((not merged or before.endswith("\n\n"))
+                     and (after.startswith("\n\n") or at_end))
             if (run is not None and alone and len(merged) >= 2 and merged[-2] == run
                     and _BLOCK_GAP.fullmatch(before)):
                 runs[run].append(piece)
@@ -170,7 +171,9 @@ class PageRenderer:
 
     def _render_nodes(self, nodes: Sequence[Node], job: _Job) -> tuple[str, str]:
         """(html, text) of nodes rendered as one markdown document."""
-        source = self._markdown_source(nodes, job)
+        return self._render_source(self._markdown_source(nodes, job), job)
+
+    def _render_source(self, source: str, job: _Job) -> tuple[str, str]:
         env: dict[str, Any] = {}
         tokens = self._markdown.parse(source, env)
         html = self._markdown.renderer.render(tokens, self._markdown.options, env)
@@ -214,27 +217,37 @@ class PageRenderer:
     # -- shortcodes ---------------------------------------------------------------------------
 
     def _markdown_shortcode(self, node: Shortcode, job: _Job) -> str:
+        """{{% %}}: the output is markdown, spliced into the page's markdown."""
         if node.name in BUILTIN_SHORTCODES:
             return self._ref(node, job)
-        inner = self._markdown_source(node.inner, job) if node.inner is not None else ""
-        return self._template(node, job, {"inner": inner})
+        variables = self._variables(node, job)
+        if node.inner is not None:
+            inner = self._markdown_source(node.inner, job)
+            variables["inner"] = inner
+            variables["inner_html"] = Markup(self._render_source(inner, job)[0])
+        return self._template(node, job, variables)
 
     def _html_shortcode(self, node: Shortcode, job: _Job) -> tuple[str, str]:
+        """{{< >}}: (html, text); the html comes back in place of a placeholder."""
         if node.name in BUILTIN_SHORTCODES:
             return self._ref(node, job), ""
         if node.name == QUOTE_SHORTCODE:
             return self._quote(node, job)
-        variables: dict[str, Any] = {}
+        variables = self._variables(node, job)
         text = ""
         if node.inner is not None:
             inner_html, text = self._render_nodes(node.inner, job)
-            variables = {"inner": node.inner_source, "inner_html": Markup(inner_html)}
-        if node.name == "list":
-            variables["posts"] = self._latest(node, job)
+            variables["inner"] = node.inner_source
+            variables["inner_html"] = Markup(inner_html)
         summary = node.get("summary")
         if isinstance(summary, str) and summary:
             text = f"{summary}\n{text}"
         return self._template(node, job, variables), text
+
+    def _variables(self, node: Shortcode, job: _Job) -> dict[str, Any]:
+        if node.name == "list":
+            return {"posts": self._latest(node, job)}
+        return {}
 
     def _ref(self, node: Shortcode, job: _Job) -> str:
         target = node.get(0, node.get("path"))
@@ -261,10 +274,9 @@ class PageRenderer:
         job.comment_count += 1
         if job.comment_count == 1:
             job.first_comment = text
-        card = card_variables(node.named, body_html, parse_time=not self._shipped_card)
         if self._shipped_card:
-            return render_shipped_card(card), text
-        return self._template(node, job, card), text
+            return shipped_card_html(node.named, body_html), text
+        return self._template(node, job, card_variables(node.named, body_html)), text
 
     def _template(self, node: Shortcode, job: _Job, variables: dict[str, Any]) -> str:
         template = self._templates.get(node.name)

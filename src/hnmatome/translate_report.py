@@ -32,7 +32,15 @@ class Failure:
 
     def describe(self) -> str:
         what = f"comment {self.comment_id}" if self.comment_id is not None else "title and tags"
-        return f"{self.thread_id} {what}: {self.reason}"
+        return f"{self.thread_id} {what}: {self.reason.removeprefix(f'{what}: ')}"
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
+
+
+def _fields(fields: frozenset[str]) -> str:
+    return " and ".join(key for key in ("title_ja", "tags") if key in fields) or "no title"
 
 
 @dataclass
@@ -103,8 +111,8 @@ class TranslateSummary:
         if not self.threads and not self.kept_for_person:
             return ["nothing to translate: every selected thread is complete"]
         out = [
-            f"translated: {self.comments} comments and {self.titles} titles "
-            f"in {self.threads} threads ({self.seconds:.1f} s)",
+            f"translated: {_count(self.comments, 'comment')} and {_count(self.titles, 'title')}"
+            f" in {_count(self.threads, 'thread')} ({self.seconds:.1f} s)",
             f"requests: {self.requests} (retries {self.retries}, re-asks {self.reasks}, "
             f"splits {self.splits}); tokens: {self.prompt_tokens:,} prompt + "
             f"{self.completion_tokens:,} completion"
@@ -112,16 +120,17 @@ class TranslateSummary:
                if self.usage_unreported else ""),
         ]
         if self.kept_for_person:
-            out.append(f"kept: {self.kept_for_person} comments a person wrote or edited")
+            out.append(f"kept: {_count(self.kept_for_person, 'comment')} a person wrote or "
+                       "edited")
         if self.skipped_changed:
-            out.append(f"left alone: {self.skipped_changed} comments changed on disk during "
-                       "the run")
+            out.append(f"left alone: {_count(self.skipped_changed, 'comment')} changed on disk "
+                       "during the run")
         if self.failures:
             out.append(f"failed: {len(self.failures)} (left untranslated)")
             out.extend(f"  {failure.describe()}" for failure in self.failures)
         if self.left:
-            out.append(f"not done: {self.left} comments; run `hnmatome translate` again to "
-                       "send only what is still missing")
+            out.append(f"not done: {_count(self.left, 'comment')}; run `hnmatome translate` "
+                       "again to send only what is still missing")
         if self.stopped:
             out.append(f"stopped early: {self.stopped}")
         return out
@@ -147,10 +156,10 @@ def dry_run_lines(planned: list[PlannedThread], prompts: Prompts, llm: LLMSettin
         prompt = sum(estimate_tokens(m["content"]) for msgs, _, _ in requests for m in msgs)
         answer = sum(tokens for _, tokens, _ in requests)
         totals = [totals[0] + len(requests), totals[1] + prompt, totals[2] + answer]
-        fields = " and ".join(sorted(plan.title_fields)) or "no title"
-        out.append(f"{plan.thread_id}: {fields}, {plan.comment_count} comments in "
-                   f"{len(plan.chunks)} chunks: {len(requests)} requests, ~{prompt:,} prompt "
-                   f"tokens, ~{answer:,} answer tokens")
+        out.append(f"{plan.thread_id}: {_fields(plan.title_fields)}, "
+                   f"{_count(plan.comment_count, 'comment')} in "
+                   f"{_count(len(plan.chunks), 'chunk')}: {_count(len(requests), 'request')}, "
+                   f"~{prompt:,} prompt tokens, ~{answer:,} answer tokens")
         if verbose:
             for messages, _, name in requests:
                 schema = TITLE_SCHEMA if name == "title" else COMMENTS_SCHEMA

@@ -130,26 +130,41 @@ class OutputTree:
         self.files_written = 0
 
     def _claim(self, rel: str, source: str) -> Path:
-        target = (self.root / rel).resolve()
-        if not target.is_relative_to(self.root.resolve()) or rel.startswith("/"):
+        if rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
             raise UserError(f"{source} would write outside the output directory: {rel}")
         first = self._claims.setdefault(rel, source)
-        if first != source or target.is_dir():
+        if first != source:
             raise UserError(f"{source} and {first} both want to write {rel}",
                             hint="rename one of them so their URLs differ")
-        return target
+        return self.root / rel
 
     def write(self, rel: str, data: bytes, source: str) -> None:
         target = self._claim(rel, source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)  # a fresh staging directory: nobody else can see it yet
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)  # a fresh staging directory: nobody else can see it yet
+        except (IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
+            raise self._clash(rel, source) from exc
         self.files_written += 1
 
     def copy(self, rel: str, src: Path, source: str) -> None:
         target = self._claim(rel, source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
+        except (IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
+            raise self._clash(rel, source) from exc
         self.files_written += 1
+
+    def _clash(self, rel: str, source: str) -> UserError:
+        """A file where a directory must be (or the reverse): name who wrote the other one."""
+        parts = rel.split("/")
+        prefixes = {"/".join(parts[:n]) for n in range(1, len(parts))}
+        others = [s for r, s in self._claims.items()
+                  if r != rel and (r in prefixes or r.startswith(rel + "/"))]
+        other = others[0] if others else "another output"
+        return UserError(f"{source} and {other} both want {rel} (one as a file, one as a folder)",
+                         hint="rename one of them so their URLs differ")
 
 
 def _protect(target: Path, guarded: tuple[Path, ...]) -> None:

@@ -58,13 +58,28 @@ def options_from_args(args: argparse.Namespace) -> FetchOptions:
         raise UserError("--retries must be 0 or more and --timeout above 0")
     return FetchOptions(
         source=args.source,
-        api_base=args.api_base or os.environ.get(API_ENV) or DEFAULT_API_BASE,
-        web_base=args.web_base or os.environ.get(WEB_ENV) or DEFAULT_WEB_BASE,
+        api_base=base_url(args.api_base, API_ENV, DEFAULT_API_BASE, "--api-base"),
+        web_base=base_url(args.web_base, WEB_ENV, DEFAULT_WEB_BASE, "--web-base"),
         concurrency=args.concurrency,
         keep_dead=args.keep_dead,
         timeout=args.timeout,
         policy=RetryPolicy(attempts=args.retries + 1),
     )
+
+
+def base_url(given: str | None, env: str, default: str, flag: str) -> str:
+    """The option, else the environment variable, else the default; checked before any use."""
+    from urllib.parse import urlsplit
+
+    from ..errors import UserError
+
+    url = given or os.environ.get(env) or default
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        where = flag if given else f"${env}"
+        raise UserError(f"{where} {url!r} is not an http(s) URL",
+                        hint=f"for example {default}")
+    return url
 
 
 class RichProgress:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 
@@ -56,8 +55,9 @@ def _top_ids(api_base: str | None, count: int) -> list[int]:
 
     from ..fetch import API_ENV, FetchOptions, top_story_ids
     from ..hn_api import DEFAULT_API_BASE
+    from .fetch import base_url
 
-    base = api_base or os.environ.get(API_ENV) or DEFAULT_API_BASE
+    base = base_url(api_base, API_ENV, DEFAULT_API_BASE, "--api-base")
     return asyncio.run(top_story_ids(FetchOptions(api_base=base), count))
 
 
