@@ -7,6 +7,7 @@ or answer content rewritten (invalid JSON, fenced JSON, a missing or extra id, C
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,9 +80,13 @@ class Rule:
 @dataclass(frozen=True)
 class Seen:
     kind: str  # "comments" or "title"
-    ids: tuple[int, ...]  # comment ids carried by a comments request
+    texts: dict[int, str]  # comment id -> text, of a comments request
     body: dict[str, Any]
     headers: dict[str, str]
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(self.texts)
 
     @property
     def response_format(self) -> str | None:
@@ -89,18 +94,25 @@ class Seen:
         return fmt.get("type") if isinstance(fmt, dict) else None
 
 
+def _links(text: str) -> str:
+    """The URLs of a comment, each once, as a well-behaved model keeps them."""
+    urls = dict.fromkeys(url.rstrip(".,;:!?") for url in re.findall(r"https?://[^\s)]+", text))
+    return "".join(f" {url}" for url in urls)
+
+
 def correct_answer(seen: Seen) -> Answer:
     if seen.kind == "title":
         return {"title": GOOD_TITLE, "tags": list(GOOD_TAGS)}
-    return {"comments": [{"id": i, "ja": good_ja(i), "score": good_score(i)} for i in seen.ids]}
+    return {"comments": [{"id": i, "ja": good_ja(i) + _links(seen.texts[i]),
+                          "score": good_score(i)} for i in seen.ids]}
 
 
-def _classify(body: dict[str, Any]) -> tuple[str, tuple[int, ...]]:
+def _classify(body: dict[str, Any]) -> tuple[str, dict[int, str]]:
     first_user = next(m["content"] for m in body["messages"] if m["role"] == "user")
     data = json.loads(first_user)
     if "existing_tags" in data:
-        return "title", ()
-    return "comments", tuple(c["id"] for c in data["comments"])
+        return "title", {}
+    return "comments", {c["id"]: c["text"] for c in data["comments"]}
 
 
 @dataclass
@@ -154,8 +166,8 @@ class FakeLLM:
         return None
 
     def _record(self, body: dict[str, Any], headers: dict[str, str]) -> Seen:
-        kind, ids = _classify(body)
-        seen = Seen(kind, ids, body, headers)
+        kind, texts = _classify(body)
+        seen = Seen(kind, texts, body, headers)
         with self._lock:
             self.seen.append(seen)
             self._in_flight += 1

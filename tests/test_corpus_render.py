@@ -9,7 +9,7 @@ from typing import ClassVar
 import pytest
 from page_support import TEMPLATES, StubContext, tree
 
-from hnmatome.content import load_content
+from hnmatome.content import SourcePage, load_content
 from hnmatome.settings import Settings
 from hnmatome.shortcodes import PageRenderer
 
@@ -30,9 +30,13 @@ def corpus(shared_dir: Path) -> Path:
     return root
 
 
-def test_every_corpus_post_renders(corpus: Path) -> None:
+@pytest.fixture(scope="module")
+def pages(corpus: Path) -> list[SourcePage]:
+    return load_content(corpus, Settings())
+
+
+def test_every_corpus_post_renders(pages: list[SourcePage]) -> None:
     settings = Settings()
-    pages = load_content(corpus, settings)
     assert len(pages) >= 1000
     assert all(page.kind == "post" and page.bundle and page.date for page in pages)
     renderer = PageRenderer(TEMPLATES, settings)
@@ -50,16 +54,15 @@ def test_every_corpus_post_renders(corpus: Path) -> None:
     assert set(context.refs) == {"/posts/"}
 
 
-def _render(corpus: Path, pattern: str) -> tuple[int, object]:
+def _render(pages: list[SourcePage], pattern: str) -> tuple[int, object]:
     settings = Settings()
-    path = next(corpus.glob(pattern))
-    page = next(p for p in load_content(corpus, settings) if p.path == path)
+    page = next(p for p in pages if p.path.match(pattern))
     body = PageRenderer(TEMPLATES, settings).render(page, CorpusContext())
     return body.comment_count, tree(body.html)
 
 
-def test_corpus_post_structure(corpus: Path) -> None:
-    count, html = _render(corpus, "posts/2025_02/*analysis_of_2024_election_results/index.md")
+def test_corpus_post_structure(pages: list[SourcePage]) -> None:
+    count, html = _render(pages, "posts/2025_02/*analysis_of_2024_election_results/index.md")
     assert len(html.css("article.mq")) == count > 50
     assert [a.attributes["href"] for a in html.css("ul.post-list-mini a")] == [
         "/posts/p0/", "/posts/p1/"]
@@ -69,8 +72,8 @@ def test_corpus_post_structure(corpus: Path) -> None:
     assert "https://www.einpresswire.com/ai/press-release-generator" in urls
 
 
-def test_corpus_folds(corpus: Path) -> None:
-    count, html = _render(corpus, "posts/2025_02/2025_02_05_fair_pricing/index.md")
+def test_corpus_folds(pages: list[SourcePage]) -> None:
+    count, html = _render(pages, "posts/2025_02/2025_02_05_fair_pricing/index.md")
     folds = html.css("details.fold")
     assert [f.css_first("summary").text() for f in folds] == [
         f"もっとコメントを表示（{n}）" for n in (1, 2, 3)]
@@ -78,11 +81,10 @@ def test_corpus_folds(corpus: Path) -> None:
     assert len(html.css("article.mq")) == count
 
 
-def test_merging_card_runs_is_invisible_on_real_posts(corpus: Path) -> None:
+def test_merging_card_runs_is_invisible_on_real_posts(pages: list[SourcePage]) -> None:
     settings = Settings()
-    pages = load_content(corpus, settings)[::120]  # ten posts across the months
     merged = PageRenderer(TEMPLATES, settings)
     plain = PageRenderer(TEMPLATES, settings)
     plain.merge_runs = False
-    for page in pages:
+    for page in pages[::120]:  # ten posts across the months
         assert merged.render(page, CorpusContext()) == plain.render(page, CorpusContext())

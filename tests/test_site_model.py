@@ -134,3 +134,13 @@ def test_render_is_pure_and_its_inputs_pickle() -> None:
 def test_month_labels() -> None:
     assert month_label("2025/02") == "2025年2月"
     assert month_label("someday") == "someday"
+
+
+def test_site_from_real_content_pickles() -> None:
+    from hnmatome.content import load_content
+
+    pages = load_content(REPO_ROOT / "content", Settings())
+    site = assemble(pages, Settings())
+    copy = pickle.loads(pickle.dumps(site))
+    assert copy == site
+    assert any(entry.hnid == 42997340 for entry in copy.posts)

@@ -242,7 +242,7 @@ def urls_in(text: str) -> list[str]:
 
 def check_comment_text(ja: str, source: str, where: str) -> None:
     """The URLs of the source, whole and unchanged, and no others; a summary, not an essay."""
-    sent, got = urls_in(source), urls_in(ja)
+    sent, got = list(dict.fromkeys(urls_in(source))), list(dict.fromkeys(urls_in(ja)))
     changed = [url for url in got if url not in sent]
     if changed:
         raise ContractError(f"{where} has URLs that are not in the comment: {changed[:3]}; "

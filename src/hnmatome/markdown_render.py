@@ -11,6 +11,9 @@ from html import escape
 import nh3
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
+from markdown_it.common.entities import entities
+from markdown_it.common.utils import isValidEntityCode
+from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
@@ -179,6 +182,29 @@ _QUOTE_SCHEMES = {"http", "https", "mailto", "ftp"}
 _QUOTE_LINK_PREFIXES = ("http://", "https://", "mailto:", "ftp://")
 
 
+# Character references exactly as markdown-it's entity rule reads them (the converter writes
+# comment bodies with many: &#34; &#91; …). Decoded characters are text, never syntax.
+_REFERENCE = re.compile(f"{DIGITAL_RE.pattern}|{NAMED_RE.pattern}", re.IGNORECASE)
+
+
+def _decode_reference(found: re.Match[str]) -> str:
+    number, name = found.group(1), found.group(2)
+    if name is not None:
+        return entities.get(name, found.group(0))
+    code = int(number[1:], 16) if number[0] in "xX" else int(number)
+    return chr(code) if isValidEntityCode(code) else "\ufffd"
+
+
+def _plain_with_references(segment: str) -> str | None:
+    """The decoded text when `segment` is plain text plus character references, else None.
+    Links are the one thing decoding can create (linkify runs on the decoded text), so a
+    decoded text that could hold one is left to markdown-it."""
+    if _INLINE_SIGNIFICANT.search(_REFERENCE.sub("", segment)):
+        return None
+    decoded = _REFERENCE.sub(_decode_reference, segment)
+    return None if _LINK_HINT.search(decoded) else decoded
+
+
 def escape_text(text: str) -> str:
     """Escape text exactly as the slow path's final nh3 pass serialises it (& < > and NBSP)."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -205,9 +231,12 @@ class QuoteBodyRenderer:
         self._md = quote_markdown()
 
     def segment(self, segment: str) -> tuple[str, str]:
-        """(html, text) of one <br>-free segment."""
+        """(html, text) of one <br>-free segment; plain text skips markdown-it (tests prove
+        both ways give the same result)."""
         if not _INLINE_SIGNIFICANT.search(segment):
             return escape_text(segment), segment
+        if "&" in segment and (decoded := _plain_with_references(segment)) is not None:
+            return escape_text(decoded), decoded
         return self.segment_slow(segment)
 
     def segment_slow(self, segment: str) -> tuple[str, str]:
