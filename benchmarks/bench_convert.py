@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from hnmatome import convert as convert_module  # noqa: E402
 from hnmatome import thread_yaml  # noqa: E402
 from hnmatome.convert import convert_changed  # noqa: E402
 from hnmatome.project import open_project  # noqa: E402
@@ -64,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1179)
     parser.add_argument("--comments", type=int, default=150)
+    parser.add_argument("--serial", action="store_true", help="no worker processes")
     args = parser.parse_args()
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -79,12 +81,18 @@ def main() -> None:
         size = sum(p.stat().st_size for p in threads_dir.iterdir()) / 1e6
         print(f"{args.threads} threads x {args.comments} comments, {size:.0f} MB of YAML")
         project = open_project(root)
+        if args.serial:
+            convert_module.PARALLEL_FROM = 10**9
         timed("convert (cold, every post)", lambda: convert_changed(project), args.threads)
         timed("convert (nothing changed)", lambda: convert_changed(project), args.threads)
+        time.sleep(2.1)  # files younger than 2 s are never taken from the stat cache
+        timed("convert (nothing changed, cached)", lambda: convert_changed(project),
+              args.threads)
         changed = threads_dir / "40000000.yaml"
         changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         timed("convert (one thread changed)", lambda: convert_changed(project), args.threads)
-        timed("status", lambda: collect_status(project), args.threads)
+        timed("status (first run, parses all)", lambda: collect_status(project), args.threads)
+        timed("status (cached summaries)", lambda: collect_status(project), args.threads)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""Generate the project's own thumbnail set (static/thumbnails/*.jpg): soft gradients named
-like the thumbnails the corpus refers to. A dev-only tool: `pip install -e ".[dev]"`, then
-`python scripts/make_thumbnails.py`. Deterministic: the same names give the same images."""
+"""Generate the project's own thumbnail set (static/thumbnails/*.jpg: soft gradients named like
+the thumbnails the corpus refers to) and the bitmap favicons. A dev-only tool:
+`pip install -e ".[dev]"`, then `python scripts/make_thumbnails.py`. Deterministic: the same
+names give the same images."""
 
 from __future__ import annotations
 
@@ -73,6 +74,24 @@ def gradient(name: str) -> Image.Image:
     return image.resize(SIZE, Image.Resampling.BICUBIC)
 
 
+def icon(size: int) -> Image.Image:
+    """The favicon (static/favicon.svg) as a bitmap: an orange tile with a white Y."""
+    scale = size / 64
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=14 * scale, fill="#e8590c")
+    mark = [(18, 16), (26, 16), (32, 29), (38, 16), (46, 16), (36, 35), (36, 48), (28, 48),
+            (28, 35)]
+    draw.polygon([(x * scale, y * scale) for x, y in mark], fill="#ffffff")
+    return image
+
+
+def encoded(image: Image.Image, kind: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **options)
+    return buffer.getvalue()
+
+
 def jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=72, optimize=True, progressive=True)
@@ -89,6 +108,13 @@ def main(argv: list[str] | None = None) -> int:
         atomic_write_bytes(args.out / name, data)
         total += len(data)
     print(f"{len(names())} thumbnails, {total / 1024:.0f} KB in {args.out}")
+    static = args.out.parent
+    big = icon(256)
+    atomic_write_bytes(static / "favicon.ico", encoded(big, "ICO", sizes=[(16, 16), (32, 32),
+                                                                           (48, 48)]))
+    atomic_write_bytes(static / "apple-touch-icon.png",
+                       encoded(icon(180).convert("RGB"), "PNG", optimize=True))
+    print(f"favicon.ico and apple-touch-icon.png in {static}")
     return 0
 
 

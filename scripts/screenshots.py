@@ -46,7 +46,7 @@ def serve(public: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from hnmatome import thread_yaml
 from hnmatome.content import load_page
 from hnmatome.convert import choose_thumbnail
-from hnmatome.post_format import Post, format_post, input_fingerprint
+from hnmatome.post_format import Post, content_digest, format_post, input_fingerprint
 from hnmatome.settings import Settings
 from hnmatome.shortcodes import PageRenderer
 
@@ -234,4 +234,4 @@ def convert_case(case: str) -> Post:
     return format_post(thread, settings, path=path,
                        featureimage=choose_thumbnail(thread["id"], THUMBNAILS),
                        draft=thread.get("draft", True),
-                       input_hash=input_fingerprint(data, settings))
+                       input_hash=input_fingerprint(content_digest(data), settings))

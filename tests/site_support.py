@@ -81,27 +81,20 @@ def _toml_str(text: str) -> str:
     return f'"{escaped}"'
 
 
-def make_project(root: Path, *, base_url: str = "https://example.org/",
-                 settings: str = "") -> Path:
+def make_project(root: Path, *, base_url: str = "https://example.org/", settings: str = "",
+                 thumbnails: Iterable[str] = ("blue.jpg", "blue4.jpg", "green1.jpg")) -> Path:
     """A project at `root` using the repo's templates and static files."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text(
         f'[tool.hnmatome]\nbase_url = "{base_url}"\n{settings}\n', encoding="utf-8")
     shutil.copytree(REPO_ROOT / "templates", root / "templates")
-    static = root / "static"
-    static.mkdir()
-    for name in ("css", "js", "favicon.svg"):
-        source = REPO_ROOT / "static" / name
-        if source.is_dir():
-            shutil.copytree(source, static / name)
-        elif source.exists():
-            shutil.copy2(source, static / name)
-    thumbs = static / "thumbnails"
+    # Everything but the thumbnails (a few of those are enough for a small site).
+    shutil.copytree(REPO_ROOT / "static", root / "static",
+                    ignore=shutil.ignore_patterns("thumbnails"))
+    thumbs = root / "static" / "thumbnails"
     thumbs.mkdir()
-    for name in ("blue.jpg", "blue4.jpg", "green1.jpg"):
-        source = REPO_ROOT / "static" / "thumbnails" / name
-        if source.exists():
-            shutil.copy2(source, thumbs / name)
+    for name in thumbnails:
+        shutil.copy2(REPO_ROOT / "static" / "thumbnails" / name, thumbs / name)
     (root / "content" / "posts").mkdir(parents=True)
     return root
 
@@ -130,7 +123,9 @@ def corpus_public(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     """The corpus built once per test session (shared by every module that asks)."""
     if "public" not in _CORPUS:
         # Not example.org: comments in the corpus link to example.org as an example.
-        root = make_project(tmp_path_factory.mktemp("corpus") / "site", base_url=CORPUS_BASE_URL)
+        every = sorted(p.name for p in (REPO_ROOT / "static" / "thumbnails").glob("*.jpg"))
+        root = make_project(tmp_path_factory.mktemp("corpus") / "site", base_url=CORPUS_BASE_URL,
+                            thumbnails=every)
         shutil.rmtree(root / "content" / "posts")
         corpus = shared_dir / "corpus" / "kaigai-matome" / "posts"
         shutil.copytree(corpus, root / "content" / "posts")

@@ -237,3 +237,21 @@ def test_cli_convert_prints_what_it_did_and_fails_on_errors(
     assert main(["-C", str(project.root), "convert", "777"]) == 1
     err = capsys.readouterr().err
     assert "777.yaml" in err and "hnmatome fetch 777" in err
+
+
+def test_many_posts_are_rendered_in_worker_processes_with_the_same_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads = [make_thread(3, item_id=700 + n, title=f"Thread {n}") for n in range(3)]
+    threads.append(make_thread(1, item_id=799, extra={"date": "not a date"}))
+    serial = make_project(tmp_path / "serial", threads)
+    parallel = make_project(tmp_path / "parallel", threads)
+    expected = convert_changed(serial)
+    monkeypatch.setattr("hnmatome.convert.PARALLEL_FROM", 2)
+    report = convert_changed(parallel)
+    assert [p.relative_to(parallel.root) for p in report.written] == \
+        [p.relative_to(serial.root) for p in expected.written]
+    for path in report.written:
+        twin = serial.root / path.relative_to(parallel.root)
+        assert path.read_bytes() == twin.read_bytes()
+    assert [(e.message, e.path) for e in report.errors] == [
+        (e.message, parallel.thread_path(799)) for e in expected.errors]

@@ -10,12 +10,15 @@ import pytest
 from page_support import TEMPLATES, StubContext, tree
 
 from hnmatome.content import SourcePage, load_content
+from hnmatome.quote_body import QuoteBodyRenderer
 from hnmatome.settings import Settings
 from hnmatome.shortcodes import PageRenderer
 
 pytestmark = pytest.mark.shared
 
 CARD_TAG = re.compile(r"\{\{<\s*matomeQuote\b")
+CARD_BODY = re.compile(r'\{\{<\s*matomeQuote body="([^"\\\n]*)"')  # bodies without escapes
+BR = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 
 
 class CorpusContext(StubContext):
@@ -88,3 +91,16 @@ def test_merging_card_runs_is_invisible_on_real_posts(pages: list[SourcePage]) -
     plain.merge_runs = False
     for page in pages[::120]:  # ten posts across the months
         assert merged.render(page, CorpusContext()) == plain.render(page, CorpusContext())
+
+
+def test_comment_body_shortcuts_agree_with_markdown_on_real_comments(
+        pages: list[SourcePage]) -> None:
+    quotes = QuoteBodyRenderer()
+    checked = 0
+    for page in pages[::15]:
+        for body in CARD_BODY.findall(page.body):
+            for segment in BR.split(body):
+                segment = segment.strip()
+                assert quotes.segment(segment) == quotes.segment_slow(segment), page.rel
+                checked += 1
+    assert checked > 5000

@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 from markdown_it.common import normalize_url
 from page_support import TEMPLATES, hugo_render, render, tree
 
-from hnmatome.markdown_render import (
-    LinkNormalizingMarkdown,
-    QuoteBodyRenderer,
-    heading_slug,
-    highlight_block,
-)
+from hnmatome.markdown_render import LinkNormalizingMarkdown, heading_slug, highlight_block
+from hnmatome.quote_body import QuoteBodyRenderer
 from hnmatome.quote_card import card_variables, is_shipped_card, shipped_card_html
 
 QUOTES = QuoteBodyRenderer()
@@ -193,6 +189,11 @@ TEXT = st.lists(st.sampled_from([
     # character references, as the converter writes them, and broken ones
     "&#34;", "&#x5B;", "&#93;", "&amp;", "&quot;", "&#46;", "&#58;", "&#47;", "&#64;", "&#42;",
     "&#60;", "&nosuch;", "&#0;", "&#xD800;", "&#12345678;", "&#", "&amp", "&nbsp;",
+    # URLs, clean and awkward
+    "https://a.com/x", "http://e.org/p_q*", "ftp://f.org/", "HTTPS://A.COM/", "https://日本.jp/",
+    "xhttps://y.io/", "1http://z.io/", "https://", "http://a", "https://a.com/?u=http://b.com",
+    "https://a.com/x_(y)", "https://a.com/\"q", "https://a.com/'s", "mailto:", "javascript://x",
+    "http://127.0.0.8080/", "http://a.com:99999/", "https://a.b.c-d.museum:8080/p?q#f",
 ]), max_size=30).map("".join)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import feedparser
 import pytest
 from site_support import build, make_project, parse_html, write_post
 
@@ -145,6 +146,10 @@ def test_feeds_sitemap_robots_and_404(site: Path) -> None:
     assert [i.findtext("title") for i in items] == ["三番目の記事", "二番目の記事", "最初の記事"]
     assert items[0].findtext("link") == "https://example.org/posts/2025_03/third/"
     assert items[2].findtext("description") == "コメント0です。"
+    parsed = feedparser.parse((public / "index.xml").read_bytes())
+    assert not parsed.bozo and parsed.feed.title == "海外テックの反応まとめ"
+    assert parsed.entries[0].link == "https://example.org/posts/2025_03/third/"
+    assert parsed.entries[0].published_parsed is not None
     tag_feed = ET.parse(public / "tags" / "ai" / "index.xml").getroot()
     assert len(tag_feed.findall("channel/item")) == 2
     month_feed = ET.parse(public / "months" / "2025" / "03" / "index.xml").getroot()
@@ -300,3 +305,21 @@ def test_a_file_where_a_page_needs_a_folder_is_an_error(site: Path) -> None:
     message = str(caught.value)
     assert "static/posts/2025_02" in message and "content/posts/2025_02/" in message
     assert not (site / "public").exists()
+
+
+def test_template_mistakes_name_the_template_and_line(site: Path) -> None:
+    build(site)
+    before = (site / "public" / "index.html").read_bytes()
+    home = site / "templates" / "home.html"
+    original = home.read_text(encoding="utf-8")
+    home.write_text(original.replace("{% block main %}\n", "{% block main %}\n{{ nosuch.x }}\n"),
+                    encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site)
+    assert caught.value.path == home and caught.value.line == 4
+    home.write_text(original.replace("{% block main %}", "{% block main %}{% if %}"),
+                    encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site)
+    assert caught.value.path == home and caught.value.line == 3
+    assert (site / "public" / "index.html").read_bytes() == before

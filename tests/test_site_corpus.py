@@ -51,3 +51,15 @@ def test_corpus_lists_are_complete(corpus: tuple[Path, Path]) -> None:
     assert sum(int(c.text().removesuffix("件")) for c in months.css(".months .count")) == count
     tags = parse_html(public / "tags" / "index.html")
     assert len(tags.css(".chips a")) > 2000
+
+
+def test_our_thumbnails_cover_every_corpus_featureimage(corpus: tuple[Path, Path]) -> None:
+    posts, public = corpus
+    named = set()
+    for source in posts.glob("*/*/index.md"):
+        found = re.search(r"^featureimage\s*=\s*'([^']+)'", source.read_text(encoding="utf-8"),
+                          re.M)
+        if found:
+            named.add(found.group(1))
+    assert len(named) >= 50
+    assert {name for name in named if not (public / name).is_file()} == set()

@@ -70,3 +70,16 @@ def test_cli_status_table_and_json(project: Project, capsys: pytest.CaptureFixtu
 def test_status_of_an_empty_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["-C", str(tmp_path), "status"]) == 0
     assert "0 queued" in capsys.readouterr().out
+
+
+def test_thread_summaries_are_cached_and_refreshed_when_the_file_changes(
+        project: Project) -> None:
+    collect_status(project)
+    cache = project.cache_dir / "status.json"
+    entries = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    assert entries[f"summary:{project.thread_path(300)}"][1]["comments"] == 2
+    edit_thread(project, 300, title_ja="翻訳した題")
+    rows = {row.id: row for row in collect_status(project)}
+    assert rows[300].title == "翻訳した題"
+    cache.write_text("not json", encoding="utf-8")
+    assert {row.id for row in collect_status(project)} == {900, 100, 200, 300, 400, 500}

@@ -11,19 +11,28 @@ slug (it moves when the curator changes `date`).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import thread_yaml
 from .errors import UserError, UserErrors
-from .post_format import Post, format_post, input_fingerprint
+from .post_format import Post, content_digest, format_post, input_fingerprint
 from .post_index import ExistingPost, PostIndex, scan_posts, written_by_convert_unchanged
 from .project import Project
+from .settings import Settings
+from .stat_cache import StatCache
 from .writer import backup_file, remove_file, write_if_changed
 
 THUMBNAIL_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif")
 THUMBNAIL_DIR = "thumbnails"
+CACHE_NAME = "convert.json"
+PARALLEL_FROM = 24  # fewer posts than this are quicker in-process than starting workers
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,7 @@ class _Run:
     index: PostIndex
     thumbnails: tuple[str, ...]
     force: bool
+    cache: StatCache
     claimed: set[Path] = field(default_factory=set)
     written: list[Path] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
@@ -66,13 +76,25 @@ def convert_changed(project: Project, ids: Sequence[int] | None = None, *,
     """Convert the given threads (always re-rendered), or every thread whose YAML changed since
     its post was written. Errors in one thread do not stop the others; they are in the report
     (call `report.raise_for_errors()`)."""
-    run = _Run(project, scan_posts(project.posts_dir),
-               list_thumbnails(project.static_dir), force)
+    cache = StatCache(project.cache_dir / CACHE_NAME)
+    run = _Run(project, scan_posts(project.posts_dir, cache),
+               list_thumbnails(project.static_dir), force, cache)
+    pending: list[tuple[_Job, ExistingPost | None]] = []
     for item_id, path in _thread_files(project, ids, run):
         try:
-            _convert_thread(run, item_id, path, explicit=ids is not None)
+            job = _plan_thread(run, item_id, path, explicit=ids is not None)
         except UserError as exc:
             run.errors.append(exc)
+            continue
+        if job is not None:
+            pending.append(job)
+    for (_, existing), rendered in zip(pending, _render_all([j for j, _ in pending]),
+                                       strict=True):
+        if isinstance(rendered, Post):
+            _write(run, rendered, existing)
+        else:
+            run.errors.append(UserError(*rendered))
+    cache.save(prune=ids is None)
     return run.report()
 
 
@@ -93,26 +115,68 @@ def _thread_files(project: Project, ids: Sequence[int] | None,
     yield from sorted(found)
 
 
-def _convert_thread(run: _Run, item_id: int, path: Path, explicit: bool) -> None:
+@dataclass(frozen=True)
+class _Job:
+    """Everything rendering one post needs, picklable for a worker process."""
+
+    item_id: int
+    path: Path
+    data: bytes
+    fingerprint: str
+    settings: Settings
+    featureimage: str
+    draft: bool | None  # the post's current state, None for a new post
+
+
+def _plan_thread(run: _Run, item_id: int, path: Path,
+                 explicit: bool) -> tuple[_Job, ExistingPost | None] | None:
+    """The job for a thread that needs its post written, or None (up to date, or edited by
+    hand and not forced)."""
     existing = _existing_post(run.index, item_id, path)
-    data = path.read_bytes()
-    fingerprint = input_fingerprint(data, run.project.settings)
+    fingerprint = thread_fingerprint(path, run.project.settings, run.cache)
     if existing and existing.convert_input == fingerprint and not (explicit or run.force):
         run.unchanged.append(item_id)
-        return
-    thread = thread_yaml.loads(_decode(data, path), path)
-    if thread["id"] != item_id:
-        raise UserError(f"the file says `id: {thread['id']}` but is named {path.name}", path,
-                        hint=f"rename it to {thread['id']}.yaml or fix the id")
+        return None
     if existing and not written_by_convert_unchanged(existing):
         if not run.force:
             run.edited.append(existing.path)
-            return
+            return None
         run.backups.append(backup_file(existing.path))
-    post = format_post(thread, run.project.settings, path=path, input_hash=fingerprint,
-                       featureimage=_featureimage(run, item_id, existing),
-                       draft=_draft(thread, existing, run.project, path))
-    _write(run, post, existing)
+    job = _Job(item_id, path, path.read_bytes(), fingerprint, run.project.settings,
+               _featureimage(run, item_id, existing), existing.draft if existing else None)
+    return job, existing
+
+
+def thread_fingerprint(path: Path, settings: Settings, cache: StatCache) -> str:
+    """The `convert_input` a post made now from the thread file at `path` would record."""
+    digest = cache.get("thread", path, lambda p: content_digest(p.read_bytes()))
+    return input_fingerprint(digest, settings)
+
+
+def _render_all(jobs: list[_Job]) -> list[Post | tuple[Any, ...]]:
+    """Posts (or UserError arguments) in job order; many jobs are shared among processes."""
+    # Forking a process that runs other threads (a dev server) can deadlock the children, and
+    # spawn would re-run the caller's __main__: only a single-threaded caller gets workers.
+    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        return [render_job(job) for job in jobs]
+    workers = min(os.cpu_count() or 1, 8)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render_job, jobs, chunksize=8))
+
+
+def render_job(job: _Job) -> Post | tuple[Any, ...]:
+    """Parse and format one thread: pure, so it can run in a worker. A UserError comes back as
+    its arguments (an exception with extra fields does not survive pickling)."""
+    try:
+        thread = thread_yaml.loads(_decode(job.data, job.path), job.path)
+        if thread["id"] != job.item_id:
+            raise UserError(f"the file says `id: {thread['id']}` but is named {job.path.name}",
+                            job.path, hint=f"rename it to {thread['id']}.yaml or fix the id")
+        return format_post(thread, job.settings, path=job.path, input_hash=job.fingerprint,
+                           featureimage=job.featureimage, draft=_draft(thread, job))
+    except UserError as exc:
+        return (exc.message, exc.path, exc.line, exc.hint)
 
 
 def _existing_post(index: PostIndex, item_id: int, path: Path) -> ExistingPost | None:
@@ -131,15 +195,14 @@ def _decode(data: bytes, path: Path) -> str:
         raise UserError("thread file is not UTF-8", path) from exc
 
 
-def _draft(thread: dict[str, object], existing: ExistingPost | None, project: Project,
-           path: Path) -> bool:
+def _draft(thread: dict[str, Any], job: _Job) -> bool:
     """The YAML's `draft` (kept in step by `publish`), else the post's current state, else the
     `new_posts_draft` setting."""
     value = thread.get("draft")
     if value is None:
-        return existing.draft if existing else project.settings.new_posts_draft
+        return job.draft if job.draft is not None else job.settings.new_posts_draft
     if not isinstance(value, bool):
-        raise UserError(f"`draft: {value!r}` should be true or false", path)
+        raise UserError(f"`draft: {value!r}` should be true or false", job.path)
     return value
 
 

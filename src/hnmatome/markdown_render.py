@@ -1,4 +1,4 @@
-"""Markdown to HTML: full pages (trusted author) and comment bodies (untrusted, inline only)."""
+"""Markdown to HTML for pages (trusted author), and the markdown-it pieces comment bodies share."""
 
 from __future__ import annotations
 
@@ -8,12 +8,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
 
-import nh3
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
-from markdown_it.common.entities import entities
-from markdown_it.common.utils import isValidEntityCode
-from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
@@ -31,7 +27,7 @@ HIGHLIGHT_CLASS = "highlight"
 # text usually follows a URL without a space, and must not become part of the link.
 _URL_STOP = re.compile(r"[^\x21-\x7e]")
 _URL_TRAILING = ".,:;!?'\"*_~"
-_LINK_HINT = re.compile(r"[:@]|www\.", re.IGNORECASE)
+LINK_HINT = re.compile(r"[:@]|www\.", re.IGNORECASE)
 
 
 def _trim_url_text(text: str) -> str:
@@ -68,7 +64,7 @@ class AsciiUrlLinkify(LinkifyIt):
 
     def pretest(self, text: str) -> bool:
         # linkify-it's own pretest is slow on Japanese text; every link kept needs one of these.
-        return _LINK_HINT.search(text) is not None
+        return LINK_HINT.search(text) is not None
 
     def test(self, text: str) -> bool:
         return self.pretest(text)  # match() is the real test; a false positive costs one call
@@ -101,14 +97,6 @@ class LinkNormalizingMarkdown(MarkdownIt):
         if "%" not in link and "xn--" not in link and _PLAIN_URL.fullmatch(link):
             return link  # (punycode hosts are shown decoded, so they take the long way)
         return super().normalizeLinkText(link)
-
-
-class QuoteMarkdown(LinkNormalizingMarkdown):
-    """For untrusted comment bodies: only absolute web and mail links become links. Hacker News
-    has no markdown, so `[x](media/a.pdf)` was text there and would be a broken link here."""
-
-    def validateLink(self, url: str) -> bool:
-        return url.lower().startswith(_QUOTE_LINK_PREFIXES) and super().validateLink(url)
 
 
 def heading_slug(title: str) -> str:
@@ -163,54 +151,6 @@ def page_markdown() -> MarkdownIt:
     return md
 
 
-def quote_markdown() -> MarkdownIt:
-    """The parser for untrusted comment bodies: inline only, no raw HTML, no images."""
-    md = QuoteMarkdown("commonmark", {"html": False, "linkify": True})
-    md.linkify = AsciiUrlLinkify()
-    md.enable(["strikethrough", "linkify"])
-    md.disable(["image"])
-    return md
-
-
-# What can make inline markdown differ from escaped text. (`[x]` alone is text: a comment body
-# has no link reference definitions, and images are off, so `!` is text too.)
-_INLINE_SIGNIFICANT = re.compile(r"[\\`*_<>&~@\x00\r\n]|://|\]\(|www\.", re.IGNORECASE)
-_BR = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
-_QUOTE_TAGS = {"a", "br", "em", "strong", "code", "s", "del"}
-_QUOTE_ATTRIBUTES = {"a": {"href"}}
-_QUOTE_SCHEMES = {"http", "https", "mailto", "ftp"}
-_QUOTE_LINK_PREFIXES = ("http://", "https://", "mailto:", "ftp://")
-
-
-# Character references exactly as markdown-it's entity rule reads them (the converter writes
-# comment bodies with many: &#34; &#91; …). Decoded characters are text, never syntax.
-_REFERENCE = re.compile(f"{DIGITAL_RE.pattern}|{NAMED_RE.pattern}", re.IGNORECASE)
-
-
-def _decode_reference(found: re.Match[str]) -> str:
-    number, name = found.group(1), found.group(2)
-    if name is not None:
-        return entities.get(name, found.group(0))
-    code = int(number[1:], 16) if number[0] in "xX" else int(number)
-    return chr(code) if isValidEntityCode(code) else "\ufffd"
-
-
-def _plain_with_references(segment: str) -> str | None:
-    """The decoded text when `segment` is plain text plus character references, else None.
-    Links are the one thing decoding can create (linkify runs on the decoded text), so a
-    decoded text that could hold one is left to markdown-it."""
-    if _INLINE_SIGNIFICANT.search(_REFERENCE.sub("", segment)):
-        return None
-    decoded = _REFERENCE.sub(_decode_reference, segment)
-    return None if _LINK_HINT.search(decoded) else decoded
-
-
-def escape_text(text: str) -> str:
-    """Escape text exactly as the slow path's final nh3 pass serialises it (& < > and NBSP)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\xa0", "&nbsp;"))
-
-
 def inline_text(tokens: Sequence[Token]) -> str:
     """The reader-visible text of inline tokens."""
     parts = []
@@ -222,41 +162,6 @@ def inline_text(tokens: Sequence[Token]) -> str:
         elif token.children:
             parts.append(inline_text(token.children))
     return "".join(parts)
-
-
-class QuoteBodyRenderer:
-    """A matomeQuote body as Hugo's markdownify shows it, minus any way to inject markup."""
-
-    def __init__(self) -> None:
-        self._md = quote_markdown()
-
-    def segment(self, segment: str) -> tuple[str, str]:
-        """(html, text) of one <br>-free segment; plain text skips markdown-it (tests prove
-        both ways give the same result)."""
-        if not _INLINE_SIGNIFICANT.search(segment):
-            return escape_text(segment), segment
-        if "&" in segment and (decoded := _plain_with_references(segment)) is not None:
-            return escape_text(decoded), decoded
-        return self.segment_slow(segment)
-
-    def segment_slow(self, segment: str) -> tuple[str, str]:
-        tokens = self._md.parseInline(segment)
-        html = self._md.renderer.render(tokens, self._md.options, {})
-        # Defence in depth: markdown-it already escapes, nh3 guarantees only known tags survive.
-        html = nh3.clean(html, tags=_QUOTE_TAGS, attributes=_QUOTE_ATTRIBUTES,
-                         url_schemes=_QUOTE_SCHEMES, link_rel="nofollow ugc noopener")
-        return html, inline_text(tokens[0].children or [])
-
-    def render(self, body: str) -> tuple[str, str]:
-        """(html, text): segments split on <br> variants, joined with <br>."""
-        if "<" not in body:
-            return self.segment(body.strip())
-        htmls, texts = [], []
-        for part in _BR.split(body):
-            html, text = self.segment(part.strip())
-            htmls.append(html)
-            texts.append(text)
-        return "<br>".join(htmls), "\n".join(texts)
 
 
 def block_text(tokens: Sequence[Token]) -> str:

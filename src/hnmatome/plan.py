@@ -36,7 +36,7 @@ def _pager_outputs(pagers: tuple[Pager, ...], kind: str, key: str, term: str,
         yield Output(urls.output_file(pager.path), kind, key=key, term=term,
                      number=pager.number, source=source)
     # Hugo answers /list/page/1/ with a redirect to the list itself.
-    alias = urls.pager_path(pagers[0].list_path, 1) + "page/1/"
+    alias = pagers[0].list_path + "page/1/"
     yield Output(urls.output_file(alias), "alias", target=pagers[0].list_path, source=source)
 
 

@@ -59,17 +59,20 @@ def hn_item_url(item_id: int) -> str:
     return f"https://news.ycombinator.com/item?id={item_id}"
 
 
-def input_fingerprint(yaml_bytes: bytes, settings: Settings) -> str:
-    """What a post depends on: the thread file, the settings the converter reads, the format."""
+def input_fingerprint(yaml_digest: str, settings: Settings) -> str:
+    """What a post depends on: the thread file (its sha256), the settings the converter reads,
+    the format."""
     relevant = [
-        FORMAT_VERSION, settings.max_comments, settings.max_replies, settings.min_score,
-        settings.highlight_score, list(settings.palette), settings.timezone,
+        FORMAT_VERSION, yaml_digest, settings.max_comments, settings.max_replies,
+        settings.min_score, settings.highlight_score, list(settings.palette), settings.timezone,
         sorted(settings.tag_aliases.items()),
     ]
-    digest = hashlib.sha256(json.dumps(relevant, ensure_ascii=False).encode("utf-8"))
-    digest.update(b"\0")
-    digest.update(yaml_bytes)
-    return digest.hexdigest()[:16]
+    encoded = json.dumps(relevant, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def output_hash(text: str) -> str:

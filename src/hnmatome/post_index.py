@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import UserError
 from .frontmatter import parse_front_matter
 from .post_format import INPUT_HASH_KEY, output_hash, recorded_output_hash
+from .stat_cache import StatCache
 
-_HEAD_BYTES = 16_384  # front matter is a few hundred bytes; read more only when it is not
+_HEAD_BYTES = 4096  # front matter is a few hundred bytes; read more only when it is not
 
 
 @dataclass(frozen=True)
@@ -34,19 +37,31 @@ class PostIndex:
         return self.by_hnid.get(item_id, [])
 
 
-def scan_posts(posts_dir: Path) -> PostIndex:
+def scan_posts(posts_dir: Path, cache: StatCache | None = None) -> PostIndex:
+    cache = cache or StatCache(None)
     posts: list[ExistingPost] = []
     unreadable: list[Path] = []
     for path in _markdown_files(posts_dir):
-        try:
-            posts.append(read_post(path))
-        except (UserError, OSError, UnicodeDecodeError):
+        fields = cache.get("post", path, _post_fields)
+        if fields is None:
             unreadable.append(path)  # the site build reports it; here it only holds its folder
+        else:
+            posts.append(ExistingPost(path=path, **fields))
     by_hnid: dict[int, list[ExistingPost]] = {}
     for post in posts:
         if post.hnid is not None:
             by_hnid.setdefault(post.hnid, []).append(post)
     return PostIndex(tuple(posts), tuple(unreadable), by_hnid)
+
+
+def _post_fields(path: Path) -> dict[str, Any] | None:
+    try:
+        post = read_post(path)
+    except (UserError, OSError, UnicodeDecodeError):
+        return None
+    fields = dataclasses.asdict(post)
+    del fields["path"]
+    return fields
 
 
 def _markdown_files(posts_dir: Path) -> Iterator[Path]:

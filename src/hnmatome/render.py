@@ -3,6 +3,7 @@ page's rendered body), so it can run in any process and be cached by its inputs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -159,6 +160,7 @@ def robots_txt(site: Site) -> bytes:
             .encode())
 
 
+@functools.cache
 def syntax_css() -> bytes:
     """Pygments token colours for `.highlight` blocks: light by default, dark under the
     `data-theme="dark"` attribute the theme script sets on <html>."""

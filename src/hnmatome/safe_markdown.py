@@ -1,24 +1,30 @@
 """Untrusted text (HN comments, LLM output) as inline markdown that is safe in two places at once:
 inside a quoted Hugo shortcode parameter (`body="…"`), and as markdown rendered by Hugo's goldmark
-(raw HTML on, typographer and linkify on) or by our renderer (markdown-it, inline).
+(raw HTML on, typographer and linkify on) or by our renderer (markdown-it, inline, line by line).
 
 The contract: the encoded text renders to the SAME visible text in both renderers, and the only
 markup that can appear is `<br>` (one per newline), emphasis, code spans and links to http(s) URLs.
+tests/test_convert_hugo.py checks it against real Hugo; tests/test_convert_escaping.py with
+hypothesis against our renderer.
 
 How, in short:
-- Everything that could start markup or a shortcode is a character reference: `" \\ < > & ' { } [
-  ] ~ @` and stray backticks; runs of `-` and `.` too, because goldmark's typographer would turn
-  `--` and `...` into dashes and ellipses. `*` and `_` stay when they pair up on their line.
+- Everything that could start markup or a shortcode is a character reference: `" \\ < > & ' { }
+  [ ] ~ @` and stray backticks; runs of `-` and `.` too, because goldmark's typographer would turn
+  `--` and `...` into dashes and ellipses. `{{` also gets an invisible word joiner between the
+  braces (see _split_braces).
 - Bare URLs become explicit links `[label](url)`: linkify differs between the renderers (and
-  goldmark's keeps character references inside a URL literally), explicit links do not. Every
-  other `[` is a character reference, so no other link (nor an image) can form, whatever scheme.
+  goldmark's keeps character references inside a URL literally), explicit links do not. A
+  commenter's own `[text](http(s)://…)` stays a link. Every other `[` is a character reference,
+  so no other link (nor an image) can form, whatever its scheme or spelling.
 - Code spans are kept when both renderers would show their content verbatim: no newline, no `{{`
   or `}}` (Hugo would run a shortcode), no `<br` (our renderer splits bodies on it), no
-  backslash before a backtick (Hugo's parameter lexer rejects it). A `"` in a
-  code span is written `\\"`, which makes Hugo drop every backslash of the value, so that is only
-  done when no kept code span holds a backslash.
-- A body is one markdown line (newlines are `<br>`), so the only block syntax left to defuse is at
-  its very start (`# `, `- `, `1. `, `+`, `=`, thematic breaks).
+  backslash before a backtick (Hugo's parameter lexer rejects it). A `"` in a code span is
+  written `\\"`, which makes Hugo drop every backslash of the value, so that is only done when
+  no kept code span holds a backslash.
+- `*` and `_` stay only where they pair up as emphasis within their own line (our renderer reads
+  the lines between `<br>` one by one, Hugo reads the body as one paragraph).
+- A body is one markdown line, so the only block syntax left to defuse is at its very start
+  (`# `, `- `, `1. `, `+`, `=`, thematic breaks).
 """
 
 from __future__ import annotations
@@ -62,6 +68,9 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 _LINE_START = re.compile(r"\n([^\S\n]*)")
 _BACKTICKS = re.compile(r"`+")
 _BR_TAG = re.compile(r"<\s*/?\s*br", re.IGNORECASE)
+_DESTINATION = re.compile(r"\]\([^)]*\)")
+_DELIMITER_OR_DESTINATION = re.compile(r"\]\([^)]*\)|[*_]")
+_ENTITY = re.compile(r"&#?[0-9A-Za-z]+;")
 
 # Block syntax that a single markdown line can still start with.
 _LIST_OR_HEADING = re.compile(r"(?:#|[-+*](?=[ \t]|$)|=)")
@@ -281,9 +290,8 @@ def _pair_emphasis_by_line(encoded: str) -> str:
 
 
 def _pair_emphasis(line: str) -> str:
-    while "*" in line or "_" in line:
-        positions = _delimiter_positions(line)
-        matched = _delimiters_matched(line)
+    while positions := _delimiter_positions(line):
+        matched = _delimiters_matched(_skeleton(line))
         if len(matched) != len(positions):  # not the markdown we write: keep no emphasis at all
             matched = [False] * len(positions)
         unmatched = [pos for pos, ok in zip(positions, matched, strict=True) if not ok]
@@ -297,20 +305,26 @@ def _pair_emphasis(line: str) -> str:
 def _delimiter_positions(line: str) -> list[int]:
     """Where the `*` and `_` outside code spans and link destinations are."""
     positions: list[int] = []
-    for span in _split_code_spans_at(line):
-        if span[0]:
-            continue
-        start, end = span[1], span[2]
-        skip_to = start
-        for index in range(start, end):
-            if index < skip_to:
-                continue
-            if line.startswith("](", index):
-                close = line.find(")", index + 2)
-                skip_to = close + 1 if close >= 0 else end
-            elif line[index] in "*_":
-                positions.append(index)
+    for code, start, end in _split_code_spans_at(line):
+        if not code:
+            positions.extend(m.start() for m in _DELIMITER_OR_DESTINATION.finditer(line, start, end)
+                             if m.group() in ("*", "_"))
     return positions
+
+
+def _skeleton(line: str) -> str:
+    """`line` with the same emphasis delimiters and the same character classes beside them, but
+    shorter to parse: a reference becomes `%` (punctuation, as `&` and `;` are), a destination
+    `x`, a code span's content `x`."""
+    parts: list[str] = []
+    for code, start, end in _split_code_spans_at(line):
+        piece = line[start:end]
+        if code:
+            fence = _BACKTICKS.match(piece).group()  # type: ignore[union-attr]
+            parts.append(f"{fence}x{fence}")
+        else:
+            parts.append(_ENTITY.sub("%", _DESTINATION.sub("](x)", piece)))
+    return "".join(parts)
 
 
 def _split_code_spans_at(line: str) -> list[tuple[bool, int, int]]:

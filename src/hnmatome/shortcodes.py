@@ -18,7 +18,8 @@ import jinja2.meta
 from markupsafe import Markup
 
 from .errors import UserError
-from .markdown_render import QuoteBodyRenderer, block_text, page_markdown
+from .markdown_render import block_text, page_markdown
+from .quote_body import QuoteBodyRenderer
 from .quote_card import card_variables, is_shipped_card, shipped_card_html
 from .settings import Settings
 from .shortcode_syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
@@ -59,6 +60,7 @@ class _Job:
     page: SourcePage
     ctx: ShortcodeContext
     prefix: str
+    fenced: bool  # the markdown has code fences (see _merge_placeholder_runs)
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (html, text)
     comment_count: int = 0
     first_comment: str = ""
@@ -74,9 +76,8 @@ def _merge_placeholder_runs(pieces: list[str], keys: set[str],
                             outputs: dict[str, tuple[str, str]]) -> list[str]:
     """Fold runs of placeholders that each stand alone as a paragraph (separated by blank lines
     only) into one placeholder: markdown then parses one paragraph per run, not per comment.
-    The output is the same: a lone placeholder replaces its whole <p>, so neighbours join."""
-    if any("```" in piece or "~~~" in piece for piece in pieces):
-        return pieces  # inside a code fence the blank lines between them would be content
+    The output is the same: a lone placeholder replaces its whole <p>, so neighbours join.
+    (Not for markdown with code fences: there the blank lines between would be content.)"""
     merged: list[str] = []
     runs: dict[str, list[str]] = {}  # first key of a run -> the keys folded into it
     run: str | None = None
@@ -102,6 +103,10 @@ def _merge_placeholder_runs(pieces: list[str], keys: set[str],
             outputs[first] = ("\n".join(html for html, _ in parts),
                               "\n".join(text for _, text in parts))
     return merged
+
+
+def _has_fence(markdown: str) -> bool:
+    return "```" in markdown or "~~~" in markdown
 
 
 def _placeholder_pattern(stem: str) -> re.Pattern[str]:
@@ -162,7 +167,7 @@ class PageRenderer:
         prefix = _PLACEHOLDER_STEM
         while prefix in page.body:  # a body can never fake a placeholder
             prefix += "Z"
-        job = _Job(page, ctx, prefix)
+        job = _Job(page, ctx, prefix, fenced=_has_fence(page.body))
         html, text = self._render_nodes(nodes, job)
         return RenderedBody(html=html, text=text, comment_count=job.comment_count,
                             first_comment=job.first_comment)
@@ -190,14 +195,16 @@ class PageRenderer:
             if isinstance(node, str):
                 pieces.append(node)
             elif node.markdown:
-                pieces.append(self._markdown_shortcode(node, job))
+                output = self._markdown_shortcode(node, job)
+                job.fenced = job.fenced or _has_fence(output)
+                pieces.append(output)
             else:
                 key = f"{job.prefix}{len(job.outputs)}X"
                 job.outputs[key] = ("", "")  # reserve the key before nested renders take more
                 job.outputs[key] = self._html_shortcode(node, job)
                 pieces.append(key)
                 keys.append(key)
-        if len(keys) > 1 and self.merge_runs:
+        if len(keys) > 1 and self.merge_runs and not job.fenced:
             pieces = _merge_placeholder_runs(pieces, set(keys), job.outputs)
         return "".join(pieces)
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import thread_yaml
+from .convert import thread_fingerprint
 from .errors import UserError
-from .post_format import input_fingerprint
 from .post_index import ExistingPost, scan_posts, written_by_convert_unchanged
 from .project import Project
 from .queue_file import read_ids
+from .stat_cache import StatCache
 
+CACHE_NAME = "status.json"
 STATES = ("queued", "fetched", "translated", "draft", "published")
 
 
@@ -29,15 +32,16 @@ class ThreadStatus:
 
 def collect_status(project: Project) -> list[ThreadStatus]:
     """Queued ids first (queue order), then the fetched threads by id."""
-    index = scan_posts(project.posts_dir)
+    cache = StatCache(project.cache_dir / CACHE_NAME)
+    index = scan_posts(project.posts_dir, cache)
     rows: list[ThreadStatus] = []
     fetched = _thread_ids(project)
     for item_id in read_ids(project.queue_path):
         if item_id not in fetched:
             rows.append(ThreadStatus(item_id, "", "queued", 0, 0, None, ()))
     for item_id in fetched:
-        posts = index.for_thread(item_id)
-        rows.append(_thread_status(project, item_id, posts))
+        rows.append(_thread_status(project, item_id, index.for_thread(item_id), cache))
+    cache.save()
     return rows
 
 
@@ -47,39 +51,58 @@ def _thread_ids(project: Project) -> list[int]:
     return sorted(int(p.stem) for p in project.threads_dir.glob("*.yaml") if p.stem.isdigit())
 
 
-def _thread_status(project: Project, item_id: int, posts: list[ExistingPost]) -> ThreadStatus:
-    path = project.thread_path(item_id)
-    data = path.read_bytes()
+@dataclass(frozen=True)
+class _Summary:
+    """What status needs from a thread file (kept in the StatCache: parsing every thread file
+    on each `status` would take seconds on a big blog)."""
+
+    title: str
+    comments: int
+    translated: int
+    review: int
+    complete: bool  # title and every comment translated
+    problem: str = ""
+
+
+def _summary(path: Path, data: bytes) -> _Summary:
     try:
         thread = thread_yaml.loads(data.decode("utf-8"), path)
     except (UserError, UnicodeDecodeError) as exc:
-        return ThreadStatus(item_id, "", "fetched", 0, 0, None, (f"unreadable: {exc}",))
+        return _Summary("", 0, 0, 0, False, f"unreadable: {exc}")
     shown = [c for c in thread["comments"] if not (c.get("dead") or c.get("gone"))]
     translated = sum(1 for c in shown if _filled(c.get("ja")))
-    notes: list[str] = []
-    review = sum(1 for c in shown if c.get("needs_review"))
-    if review:
-        notes.append(f"{review} to review (source changed after translation)")
+    title = str(thread.get("title_ja") or thread.get("title") or "")
+    return _Summary(" ".join(title.split()), len(shown), translated,
+                    sum(1 for c in shown if c.get("needs_review")),
+                    _filled(thread.get("title_ja")) and translated == len(shown))
+
+
+def _thread_status(project: Project, item_id: int, posts: list[ExistingPost],
+                   cache: StatCache) -> ThreadStatus:
+    path = project.thread_path(item_id)
+    summary = _Summary(**cache.get("summary", path, lambda p: dataclasses.asdict(
+        _summary(p, p.read_bytes()))))
+    notes: list[str] = [summary.problem] if summary.problem else []
+    if summary.review:
+        notes.append(f"{summary.review} to review (source changed after translation)")
     post = posts[0] if len(posts) == 1 else None
     if len(posts) > 1:
         notes.append(f"{len(posts)} posts say hnid = {item_id}")
     if post is not None:
-        notes.extend(_post_notes(project, post, data))
+        notes.extend(_post_notes(project, post, thread_fingerprint(path, project.settings,
+                                                                   cache)))
         state = "draft" if post.draft else "published"
-    elif _filled(thread.get("title_ja")) and translated == len(shown):
-        state = "translated"
     else:
-        state = "fetched"
-    title = str(thread.get("title_ja") or thread.get("title") or "")
-    return ThreadStatus(item_id, " ".join(title.split()), state, len(shown), translated,
+        state = "translated" if summary.complete else "fetched"
+    return ThreadStatus(item_id, summary.title, state, summary.comments, summary.translated,
                         post.path if post else None, tuple(notes))
 
 
-def _post_notes(project: Project, post: ExistingPost, yaml_bytes: bytes) -> list[str]:
+def _post_notes(project: Project, post: ExistingPost, fingerprint: str) -> list[str]:
     notes = []
     if not written_by_convert_unchanged(post):
         notes.append("post edited by hand")
-    elif post.convert_input != input_fingerprint(yaml_bytes, project.settings):
+    elif post.convert_input != fingerprint:
         notes.append("YAML changed since convert")
     return notes
 

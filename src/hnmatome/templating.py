@@ -85,12 +85,11 @@ class Templates:
         return self.directory / name
 
     def _failing_line(self, name: str) -> tuple[Path, int | None]:
-        """The innermost template frame of the exception being handled."""
+        """The innermost template frame of the exception being handled (Jinja rewrites its
+        traceback so those frames carry the template's file name and line)."""
         found: tuple[Path, int | None] = (self._path(name), None)
         for frame, line in traceback.walk_tb(sys.exc_info()[2]):
             filename = frame.f_code.co_filename
             if filename.startswith(str(self.directory)):
-                template = self.env.get_template(Path(filename).relative_to(self.directory)
-                                                 .as_posix())
-                found = (Path(filename), template.get_corresponding_lineno(line))
+                found = (Path(filename), line)
         return found

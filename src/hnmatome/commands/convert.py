@@ -43,7 +43,7 @@ def print_report(report: ConvertReport, root: Path) -> None:
     for path in report.written:
         print(f"wrote {_shown(path, root)}")
     for path in report.edited:
-        print(f"left alone {_shown(path, root)}: edited by hand since convert wrote it "
+        print(f"left alone {_shown(path, root)}: edited by hand, or not written by convert "
               "(`hnmatome convert --force` overwrites it after saving a .bak)")
     print(f"{len(report.written)} written, {len(report.unchanged)} up to date, "
           f"{len(report.edited)} edited by hand, {len(report.errors)} failed")
