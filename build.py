@@ -1,4 +1,4 @@
-"""Thin shim: `python build.py [args]` is `hnmatome build [args]`; `python build.py serve` serves."""
+"""Thin shim: `python build.py [args]` is `hnmatome build [args]`; `build.py serve` serves."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from hnmatome.cli import main  # noqa: E402
+from hnmatome.cli import main
 
 if __name__ == "__main__":
     args = sys.argv[1:]

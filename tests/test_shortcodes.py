@@ -168,6 +168,8 @@ def test_markdown_form_of_paired_and_list_shortcodes() -> None:
     assert html.css_first("details strong").text() == "bold"
     assert len(html.css("details article.mq")) == 1 and result.comment_count == 1
     assert [a.attributes["href"] for a in html.css("ul a")] == ["/posts/p0/"]
+    card = render('{{% matomeQuote body="*x*" userName="u" createdAt="" color="" %}}')
+    assert tree(card.html).css_first("article.mq em").text() == "x"
 
 
 def test_list_shortcode_lists_latest_posts_escaped() -> None:

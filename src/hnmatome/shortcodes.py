@@ -227,6 +227,8 @@ class PageRenderer:
         """{{% %}}: the output is markdown, spliced into the page's markdown."""
         if node.name in BUILTIN_SHORTCODES:
             return self._ref(node, job)
+        if node.name == QUOTE_SHORTCODE:
+            return self._quote(node, job)[0]  # one line of HTML: markdown passes it through
         variables = self._variables(node, job)
         if node.inner is not None:
             inner = self._markdown_source(node.inner, job)

@@ -89,8 +89,9 @@ def _thread_status(project: Project, item_id: int, posts: list[ExistingPost],
     if len(posts) > 1:
         notes.append(f"{len(posts)} posts say hnid = {item_id}")
     if post is not None:
-        notes.extend(_post_notes(project, post, thread_fingerprint(path, project.settings,
-                                                                   cache)))
+        unedited = cache.get("unedited", post.path, lambda _: written_by_convert_unchanged(post))
+        fingerprint = thread_fingerprint(path, project.settings, cache)
+        notes.extend(_post_notes(post, unedited, fingerprint))
         state = "draft" if post.draft else "published"
     else:
         state = "translated" if summary.complete else "fetched"
@@ -98,9 +99,9 @@ def _thread_status(project: Project, item_id: int, posts: list[ExistingPost],
                         post.path if post else None, tuple(notes))
 
 
-def _post_notes(project: Project, post: ExistingPost, fingerprint: str) -> list[str]:
+def _post_notes(post: ExistingPost, unedited: bool, fingerprint: str) -> list[str]:
     notes = []
-    if not written_by_convert_unchanged(post):
+    if not unedited:
         notes.append("post edited by hand")
     elif post.convert_input != fingerprint:
         notes.append("YAML changed since convert")
