@@ -297,3 +297,11 @@ def test_quoting_matches_real_hugo(tmp_path: Path) -> None:
         hugo_params.append({k: base64.b64decode(v).decode() for k, v in pairs})
     ours = [{k: str(v) for k, v in only(case).named.items()} for case in HUGO_CASES]
     assert ours == hugo_params
+
+
+def test_full_width_indent_after_br_is_kept_like_hugo() -> None:
+    from hnmatome.quote_body import QuoteBodyRenderer
+
+    html, text = QuoteBodyRenderer().render("x<br>\u3000indented<br>  ascii")
+    assert html == "x<br>\u3000indented<br>ascii"
+    assert text == "x\n\u3000indented\nascii"

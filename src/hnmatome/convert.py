@@ -157,7 +157,9 @@ def _render_all(jobs: list[_Job]) -> list[Post | tuple[Any, ...]]:
     """Posts (or UserError arguments) in job order; many jobs are shared among processes."""
     # Forking a process that runs other threads (a dev server) can deadlock the children, and
     # spawn would re-run the caller's __main__: only a single-threaded caller gets workers.
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+    if (len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2
+            or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
         return [render_job(job) for job in jobs]
     workers = min(os.cpu_count() or 1, 8)
     context = multiprocessing.get_context("fork")

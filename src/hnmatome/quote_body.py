@@ -22,6 +22,9 @@ from .markdown_render import LINK_HINT, AsciiUrlLinkify, LinkNormalizingMarkdown
 # What can make inline markdown differ from escaped text. (`[x]` alone is text: a comment body
 # has no link reference definitions, and images are off, so `!` is text too.)
 _INLINE_SIGNIFICANT = re.compile(r"[\\`*_<>&~@\x00\r\n]|://|\]\(|www\.", re.IGNORECASE)
+# Only ASCII blanks are trimmed: a full-width space (U+3000) opening a line is a Japanese
+# paragraph indent, and Hugo keeps it.
+_ASCII_SPACE = " \t\r\n"
 _BR = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 _QUOTE_TAGS = {"a", "br", "em", "strong", "code", "s", "del"}
 _QUOTE_ATTRIBUTES = {"a": {"href"}}
@@ -158,10 +161,10 @@ class QuoteBodyRenderer:
     def render(self, body: str) -> tuple[str, str]:
         """(html, text): segments split on <br> variants, joined with <br>."""
         if "<" not in body:
-            return self.segment(body.strip())
+            return self.segment(body.strip(_ASCII_SPACE))
         htmls, texts = [], []
         for part in _BR.split(body):
-            html, text = self.segment(part.strip())
+            html, text = self.segment(part.strip(_ASCII_SPACE))
             htmls.append(html)
             texts.append(text)
         return "<br>".join(htmls), "\n".join(texts)

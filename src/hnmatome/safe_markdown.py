@@ -62,6 +62,7 @@ _MARKDOWN_LINK = re.compile(
 _FTP = re.compile(r"(?i)ftp://")
 _ANY_AUTOLINK = re.compile(r"(?i)ftp://|https?://|www\.")
 _URL_TRAILING = ".,:;!?'*_~"
+_URL_WITH_HOST = re.compile(r"(?i)(?:https?://|www\.)[a-z0-9]")
 _TYPOGRAPHER_RUN = re.compile(r"-{2,}|\.{2,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -215,8 +216,7 @@ def _trim_url(url: str) -> str:
 
 
 def _has_host(url: str) -> bool:
-    rest = url[4:] if url[:4].lower() == "www." else url.split("://", 1)[1]
-    return bool(re.match(r"[A-Za-z0-9]", rest))
+    return _URL_WITH_HOST.match(url) is not None
 
 
 def _bare_link(url: str) -> str:
