@@ -175,7 +175,8 @@ NASTY_FRAGMENTS = (
     "[x]( javascript:alert(1))", "[x](data:text/html,<script>)", "<a href=javascript:x>",
     "javascript&colon;", "[x](vbscript:y)", "https://a.b/&quot;onmouseover=x", "<https://a.b>",
     "<javascript:alert(1)>", "[a]: javascript:x", "[b][a]", "\\[x](https://a.b)", "%}}", "{{%",
-    "</details>", "{{</details>}}", "&#x3C;script&#x3E;",
+    "</details>", "{{</details>}}", "&#x3C;script&#x3E;", "https://.a.com/it's~x",
+    "http://-x.org/~a", "https://@x.com/'", "WWW.", "HTTPS://A.B/C_D", "www.x.com/a--b...c",
 )
 
 

@@ -18,7 +18,7 @@ PAGE_KINDS = ("post", "page")  # outputs that need their rendered body
 class Output:
     path: str  # relative to the output directory, posix
     kind: str  # post, page, home, section, taxonomy, term, alias, feed, sitemap, robots,
-    #            notfound, syntax_css, static, resource
+    #            notfound, syntax_css, static, resource, atom
     key: str = ""  # entry rel, section name, taxonomy name, static path...
     term: str = ""  # term key for term pages and term feeds
     number: int = 1  # pager number
@@ -62,6 +62,7 @@ def _content_outputs(site: Site) -> Iterator[Output]:
 def _list_outputs(site: Site) -> Iterator[Output]:
     yield Output("index.html", "home", source="the home page")
     yield Output("index.xml", "feed", source="the site feed")
+    yield Output(urls.output_file(urls.ATOM_FEED), "atom", source="the Atom feed")
     section = urls.section_path(urls.POSTS_SECTION)
     yield from _pager_outputs(section_pagers(site), "section", urls.POSTS_SECTION, "",
                               "the post list")

@@ -11,16 +11,18 @@ from typing import Any
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
-from . import feeds, sitemap, urls
+from . import feeds, sitemap, social, urls
 from .plan import Output, section_pagers, term_pagers
 from .shortcodes import RenderedBody
 from .site import Entry, Site, stats_of
-from .taxonomy import Term, month_label
+from .taxonomy import Term, month_label, tag_cloud
 from .templating import Templates
 
 SYNTAX_LIGHT_STYLE = "default"
 SYNTAX_DARK_STYLE = "github-dark"
 HOME_TAGS = 24  # tags shown on the home page, most used first
+CLOUD_TAGS = 120  # tags in the cloud on /tags/ (every tag is listed below it)
+LONG_POST_CHARS = 3000  # posts this long get a reading-progress bar
 _ERROR_BORDER = re.compile(r"border: 1px solid #[0-9A-Fa-f]+;?\s*")
 
 
@@ -47,7 +49,23 @@ def _base_context(site: Site, output: Output) -> dict[str, Any]:
         "feed": "",
         "pager_path": urls.pager_path,
         "section_nav": _section_nav(output),
+        "og_type": "website",
+        "og_image": _default_image(site),
+        "jsonld": None,
+        "atom_feed": urls.ATOM_FEED,
+        "search_bundle": links.href(urls.SEARCH_BUNDLE),
     }
+
+
+def _default_image(site: Site) -> str:
+    """The share image of pages without their own: `image` in [tool.hnmatome] (a path under
+    static/ or a URL), else the newest post's feature image."""
+    image = site.info.params.get("image")
+    if isinstance(image, str) and image:
+        path = image if "://" in image or image.startswith("/") else "/" + image
+        return site.links.permalink(path)
+    newest = next((entry.image for entry in site.posts if entry.image), "")
+    return site.links.permalink(newest) if newest else ""
 
 
 def _section_nav(output: Output) -> str:
@@ -72,15 +90,29 @@ def _post_context(site: Site, output: Output, body: RenderedBody) -> dict[str, A
                                or site.info.description}
     if output.kind == "post":
         index = site.post_index(output.key)
-        context.update(newer=site.newer(index), older=site.older(index))
+        context.update(newer=site.newer(index), older=site.older(index),
+                       related=site.related_to(index))
+        context.update(_social_context(site, entry, context["description"]))
+        context["long_post"] = stats.chars >= LONG_POST_CHARS
     return context
+
+
+def _social_context(site: Site, entry: Entry, description: str) -> dict[str, Any]:
+    url = site.links.permalink(entry.path)
+    image = site.links.permalink(entry.image) if entry.image else _default_image(site)
+    data = social.post_jsonld(entry, site.info, url, site.links.permalink(urls.HOME),
+                              description, image)
+    return {"og_type": "article", "og_image": image, "jsonld": social.json_for_script(data),
+            "share": social.share_links(entry.title, url), "share_url": url}
 
 
 def _home_context(site: Site) -> dict[str, Any]:
     tags = site.taxonomy("tags").terms[:HOME_TAGS]
+    home = site.links.permalink(urls.HOME)
     return {"posts": site.posts[: site.info.home_size], "tags": tags,
             "months": site.taxonomy("months").terms, "post_count": len(site.posts),
-            "feed": "/index.xml"}
+            "feed": "/index.xml",
+            "jsonld": social.json_for_script(social.site_jsonld(site.info, home))}
 
 
 def _section_context(site: Site, output: Output) -> dict[str, Any]:
@@ -100,8 +132,10 @@ def _term_context(site: Site, output: Output) -> dict[str, Any]:
 
 def _taxonomy_context(site: Site, output: Output) -> dict[str, Any]:
     taxonomy = site.taxonomy(output.key)
+    months = taxonomy.name == "months"
     return {"taxonomy": taxonomy, "terms": taxonomy.terms, "heading": taxonomy.title,
-            "years": _by_year(taxonomy.terms) if taxonomy.name == "months" else []}
+            "years": _by_year(taxonomy.terms) if months else [],
+            "cloud": [] if months else tag_cloud(taxonomy.terms, CLOUD_TAGS)}
 
 
 def _by_year(terms: tuple[Term, ...]) -> list[tuple[int | str, list[Term]]]:
@@ -134,11 +168,13 @@ def _template_context(site: Site, output: Output, body: RenderedBody | None) -> 
 
 
 def render_output(output: Output, site: Site, templates: Templates,
-                  body: RenderedBody | None = None) -> bytes:
+                  body: RenderedBody | None = None,
+                  bodies: Mapping[str, str] | None = None) -> bytes:
     """The bytes of one planned output (not static files or bundle resources: those are
-    copied, not rendered)."""
-    if output.kind == "feed":
-        return feeds.feed_for(output, site)
+    copied, not rendered). Feeds take the rendered HTML of the newest posts in `bodies`
+    (by rel; see feeds.full_content_rels)."""
+    if output.kind in ("feed", "atom"):
+        return feeds.feed_for(output, site, bodies)
     if output.kind == "sitemap":
         return sitemap.sitemap_xml(site)
     if output.kind == "robots":

@@ -58,9 +58,8 @@ _MARKDOWN_LINK = re.compile(
     rf"\[(?P<label>[^\[\]\n`]*[^\[\]\n`\s][^\[\]\n`]*)\]"
     rf"\((?P<url>[Hh][Tt][Tt][Pp][Ss]?://{_DEST_CHAR}+(?:\({_DEST_CHAR}*\){_DEST_CHAR}*)*)\)"
 )
-# Schemes goldmark's linkify would still pick up by itself; we never link them.
-_FTP = re.compile(r"(?i)ftp://")
-_ANY_AUTOLINK = re.compile(r"(?i)ftp://|https?://|www\.")
+# URL starts goldmark's linkify could still pick up by itself in text we do not link.
+_AUTOLINK_START = re.compile(r"(?i)ftp://|https?://|www\.")
 _URL_TRAILING = ".,:;!?'*_~"
 _URL_WITH_HOST = re.compile(r"(?i)(?:https?://|www\.)[a-z0-9]")
 _TYPOGRAPHER_RUN = re.compile(r"-{2,}|\.{2,}")
@@ -202,7 +201,9 @@ def _encode_bare_urls(text: str, before_link: bool) -> str:
         out.append(_encode_plain(text[pos:match.start()], before_link=True))
         out.append(_bare_link(url))
         pos = match.start() + len(url)
-    out.append(_encode_plain(text[pos:], before_link=before_link))
+    # A URL start left in the text (no host we would link) must not be linked by goldmark,
+    # whose linkify accepts hosts such as `.example.com`: its first letter becomes a reference.
+    out.append(_encode_plain(text[pos:], before_link))
     return "".join(out)
 
 
@@ -235,17 +236,17 @@ def _destination(url: str) -> str:
 
 def _encode_label(label: str) -> str:
     """A markdown link's text: emphasis allowed, no nested link (a URL in it is defused)."""
-    return _encode_plain(label, before_link=False, autolinks=_ANY_AUTOLINK)
+    return _encode_plain(label, before_link=False)
 
 
-def _encode_plain(text: str, before_link: bool, autolinks: re.Pattern[str] = _FTP) -> str:
+def _encode_plain(text: str, before_link: bool) -> str:
     """Escape `text`; `before_link`: a link follows, so a final `!` must not make it an image
     (nor a final `^` an inline footnote, which our page markdown knows).
-    `autolinks`: starts of URLs to keep from being linked (their first letter is a reference)."""
+    A URL start in it is kept from being linked: its first letter becomes a reference."""
     text = _split_braces(text)
     pieces: list[str] = []
     pos = 0
-    for match in autolinks.finditer(text):
+    for match in _AUTOLINK_START.finditer(text):
         pieces.append(text[pos:match.start()].translate(_TEXT_TABLE))
         pieces.append(f"&#{ord(text[match.start()])};" + match.group()[1:])
         pos = match.end()

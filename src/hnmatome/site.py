@@ -14,6 +14,7 @@ from typing import Any
 
 from . import urls
 from .content import SourcePage
+from .related import related_posts
 from .settings import Settings
 from .shortcodes import RenderedBody
 from .taxonomy import Taxonomy, TermValue, build_taxonomy, term_value
@@ -39,6 +40,7 @@ class SiteInfo:
     feed_items: int
     drafts: bool
     params: Mapping[str, Any] = field(default_factory=dict)
+    search: bool = False  # a Pagefind index is built (templates show the search box)
     # static path -> short content hash, appended to asset URLs so browsers refetch on change
     asset_versions: Mapping[str, str] = field(default_factory=dict)
 
@@ -98,6 +100,8 @@ class Site:
     pages: tuple[Entry, ...]  # standalone pages such as /about/
     taxonomies: tuple[Taxonomy, ...]
     warnings: tuple[str, ...] = ()
+    # related[i]: indexes of the posts related to posts[i], best first (related.py)
+    related: tuple[tuple[int, ...], ...] = field(default=(), repr=False)
     # rel -> (is_post, index into posts or pages)
     positions: Mapping[str, tuple[bool, int]] = field(default_factory=dict, repr=False)
 
@@ -124,6 +128,9 @@ class Site:
     def older(self, index: int) -> Entry | None:
         return self.posts[index + 1] if index + 1 < len(self.posts) else None
 
+    def related_to(self, index: int) -> list[Entry]:
+        return [self.posts[i] for i in self.related[index]] if self.related else []
+
     def with_stats(self, stats: Mapping[str, BodyStats]) -> Site:
         def update(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
             return tuple(dataclasses.replace(e, stats=stats.get(e.rel, e.stats)) for e in entries)
@@ -134,13 +141,14 @@ class Site:
 # --------------------------------------------------------------------------- assembly
 
 
-def site_info(settings: Settings, drafts: bool, asset_versions: Mapping[str, str]) -> SiteInfo:
+def site_info(settings: Settings, drafts: bool, asset_versions: Mapping[str, str],
+              search: bool = False) -> SiteInfo:
     return SiteInfo(
         title=settings.title, description=settings.description, author=settings.author,
         language=settings.language, timezone=settings.timezone,
         base_url=urls.normalize_base_url(settings.base_url), home_size=settings.home_size,
         page_size=settings.page_size, feed_items=settings.feed_items, drafts=drafts,
-        params=dict(settings.params), asset_versions=dict(asset_versions),
+        params=dict(settings.params), asset_versions=dict(asset_versions), search=search,
     )
 
 
@@ -198,8 +206,9 @@ def _post_order(entry: Entry) -> tuple[float, str, str]:
 def assemble(pages: Sequence[SourcePage], settings: Settings, *, drafts: bool = False,
              static_files: frozenset[str] = frozenset(),
              resources: Mapping[str, Sequence[str]] | None = None,
-             asset_versions: Mapping[str, str] | None = None) -> Site:
-    """The site model for `pages`. Drafts are left out unless `drafts`."""
+             asset_versions: Mapping[str, str] | None = None, search: bool = False) -> Site:
+    """The site model for `pages`. Drafts are left out unless `drafts`; `search` says a
+    search index will be built."""
     resources = resources or {}
     warnings: list[str] = []
     chosen = [p for p in pages if drafts or not p.draft]
@@ -212,10 +221,11 @@ def assemble(pages: Sequence[SourcePage], settings: Settings, *, drafts: bool = 
     )
     positions = {e.rel: (True, i) for i, e in enumerate(posts)}
     positions.update({e.rel: (False, i) for i, e in enumerate(standalone)})
-    return Site(info=site_info(settings, drafts, asset_versions or {}),
+    return Site(info=site_info(settings, drafts, asset_versions or {}, search),
                 links=urls.UrlBuilder(urls.normalize_base_url(settings.base_url)),
                 posts=tuple(posts), pages=tuple(standalone), taxonomies=taxonomies,
-                warnings=tuple(warnings), positions=positions)
+                warnings=tuple(warnings), positions=positions,
+                related=related_posts([[tag.key for tag in post.tags] for post in posts]))
 
 
 def stats_of(body: RenderedBody) -> BodyStats:

@@ -5,6 +5,7 @@ Terms are grouped by their URL, not their spelling: 'Firefox' and 'FireFox' shar
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -99,3 +100,22 @@ def _tag_order(term: Term) -> tuple[int, str, str]:
 def _month_key(term: Term) -> tuple[int, int, str]:
     found = _MONTH.match(term.name)
     return (int(found.group(1)), int(found.group(2)), term.key) if found else (0, 0, term.key)
+
+
+CLOUD_STEPS = 5
+
+
+def tag_cloud(terms: Sequence[Term], limit: int) -> list[tuple[Term, int]]:
+    """The `limit` most used terms in name order, each with a size step from 1 to CLOUD_STEPS.
+    Steps follow the logarithm of the count: a few tags are used hundreds of times and most
+    only once, so a linear scale would leave everything but the top few at the smallest size."""
+    shown = sorted(terms, key=_tag_order)[: max(0, limit)]
+    if not shown:
+        return []
+    low = math.log(min(term.count for term in shown))
+    span = math.log(max(term.count for term in shown)) - low
+    cloud = []
+    for term in sorted(shown, key=lambda t: (t.name.casefold(), t.key)):
+        share = (math.log(term.count) - low) / span if span else 0.0
+        cloud.append((term, 1 + round(share * (CLOUD_STEPS - 1))))
+    return cloud

@@ -89,6 +89,8 @@ def escape(site_path: str) -> str:
 
 HOME = "/"
 POSTS_SECTION = "posts"
+ATOM_FEED = "/atom.xml"  # the site's Atom feed (the RSS feeds are <list>/index.xml)
+SEARCH_BUNDLE = "/pagefind/"  # where Pagefind's search files live
 
 
 def section_path(section: str) -> str:

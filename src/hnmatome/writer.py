@@ -117,6 +117,29 @@ def remove_file(path: Path, prune_up_to: Path | None = None) -> None:
             return
         parent = parent.parent
 
+@contextlib.contextmanager
+def fresh_directory(target: Path) -> Iterator[Path]:
+    """An empty directory for a tool that fills a folder itself (Pagefind): it becomes `target`
+    when the block succeeds, replacing an old `target`, and is removed when the block fails."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        yield fresh
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if target.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.replace(target, retired / target.name)
+        _remove_later(retired)
+    os.replace(fresh, target)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a generated folder (a stale cache entry); gone already is fine."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------- site output
 
 
