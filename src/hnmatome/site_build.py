@@ -15,9 +15,11 @@ from pathlib import Path
 
 from .content import SourcePage, load_content
 from .errors import UserError, UserErrors
+from .feeds import full_content_rels
 from .plan import Output, plan_outputs
 from .project import Project
 from .render import render_output, syntax_css
+from .search_index import SearchReport, add_search_index
 from .shortcodes import PageRenderer
 from .site import BodyStats, ShortcodeLinks, Site, assemble, stats_of
 from .templating import Templates
@@ -33,6 +35,7 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None
     out_dir: Path | None = None
+    search: bool = True  # build the Pagefind search index (search_index.py)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class BuildReport:
     files: int  # files written, static copies included
     seconds: float
     warnings: tuple[str, ...]
+    search: SearchReport | None = None  # None when the search step was skipped
 
 
 def static_files(static_dir: Path) -> dict[str, Path]:
@@ -87,17 +91,21 @@ def asset_versions(files: dict[str, Path]) -> dict[str, str]:
 
 def _render_pages(site: Site, outputs: list[Output], sources: dict[str, SourcePage],
                   renderer: PageRenderer, templates: Templates,
-                  tree: OutputTree) -> dict[str, BodyStats]:
+                  tree: OutputTree) -> tuple[dict[str, BodyStats], dict[str, str]]:
     """Posts and pages, one at a time: render the body, write the page, keep only its stats
-    (bodies are the bulk of a build's memory)."""
+    (bodies are the bulk of a build's memory) and the HTML of the few posts the feeds carry."""
     links = ShortcodeLinks(site)
     stats: dict[str, BodyStats] = {}
+    in_feeds = full_content_rels(site)
+    bodies: dict[str, str] = {}
     errors: list[UserError] = []
     for output in outputs:
         try:
             body = renderer.render(sources[output.key], links)
             tree.write(output.path, render_output(output, site, templates, body), output.source)
             stats[output.key] = stats_of(body)
+            if output.key in in_feeds:
+                bodies[output.key] = body.html
         except UserErrors as exc:
             errors.extend(exc.errors)
         except UserError as exc:
@@ -106,11 +114,12 @@ def _render_pages(site: Site, outputs: list[Output], sources: dict[str, SourcePa
             break
     if errors:
         raise UserErrors(errors) if len(errors) > 1 else errors[0]
-    return stats
+    return stats, bodies
 
 
 def _write_rest(site: Site, outputs: list[Output], templates: Templates, tree: OutputTree,
-                static: dict[str, Path], sources: dict[str, SourcePage]) -> None:
+                static: dict[str, Path], sources: dict[str, SourcePage],
+                bodies: dict[str, str]) -> None:
     for output in outputs:
         if output.kind == "static":
             tree.copy(output.path, static[output.key], output.source)
@@ -118,7 +127,8 @@ def _write_rest(site: Site, outputs: list[Output], templates: Templates, tree: O
             folder = sources[output.key].path.parent
             tree.copy(output.path, folder / output.term, output.source)
         else:
-            tree.write(output.path, render_output(output, site, templates), output.source)
+            tree.write(output.path, render_output(output, site, templates, bodies=bodies),
+                       output.source)
 
 
 def _split(outputs: tuple[Output, ...]) -> Iterator[list[Output]]:
@@ -134,7 +144,8 @@ def build_site(project: Project, options: BuildOptions | None = None) -> BuildRe
     pages = load_content(project.content_dir, settings)
     static = static_files(project.static_dir)
     site = assemble(pages, settings, drafts=options.drafts, static_files=frozenset(static),
-                    resources=bundle_resources(pages), asset_versions=asset_versions(static))
+                    resources=bundle_resources(pages), asset_versions=asset_versions(static),
+                    search=options.search)
     page_outputs, other_outputs = _split(plan_outputs(site, static))
     sources = {page.rel: page for page in pages}
     renderer = PageRenderer(project.templates_dir, settings)
@@ -142,7 +153,12 @@ def build_site(project: Project, options: BuildOptions | None = None) -> BuildRe
     guarded = (project.content_dir, project.templates_dir, project.static_dir)
     with staged_directory(out_dir, guarded) as staging:
         tree = OutputTree(staging)
-        stats = _render_pages(site, page_outputs, sources, renderer, templates, tree)
-        _write_rest(site.with_stats(stats), other_outputs, templates, tree, static, sources)
+        stats, bodies = _render_pages(site, page_outputs, sources, renderer, templates, tree)
+        _write_rest(site.with_stats(stats), other_outputs, templates, tree, static, sources,
+                    bodies)
+        search = (add_search_index(tree, staging, settings.language, project.cache_dir)
+                  if options.search else None)
+    warnings = site.warnings + ((search.warning,) if search and search.warning else ())
     return BuildReport(out_dir=out_dir, pages=len(page_outputs), files=tree.files_written,
-                       seconds=time.perf_counter() - started, warnings=site.warnings)
+                       seconds=time.perf_counter() - started, warnings=warnings,
+                       search=search)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,8 +23,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "(e.g. https://user.github.io/repo/)")
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="output directory (default: public/ in the project)")
+    parser.add_argument("--no-convert", action="store_true",
+                        help="do not convert changed thread YAML into posts first")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(func=run)
+
+
+def convert_first(project: Project, quiet: bool) -> None:
+    """Bring posts up to date with content/threads/ so a build never shows stale YAML."""
+    from ..convert import convert_changed
+    from .convert import print_report
+
+    report = convert_changed(project)
+    if not quiet and (report.written or report.edited or report.errors or report.moved):
+        print_report(report, project.root)
+    report.raise_for_errors()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     from ..site_build import BuildOptions, build_site
 
     project = open_project(Path(args.root) if args.root else None)
+    if not args.no_convert:
+        convert_first(project, args.quiet)
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.out) if args.out else None)
     report = build_site(project, options)
