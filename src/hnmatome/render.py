@@ -181,14 +181,24 @@ def render_output(output: Output, site: Site, templates: Templates,
         return robots_txt(site)
     if output.kind == "syntax_css":
         return syntax_css()
+    name, context = template_context(output, site, body)
+    return templates.render(name, context).encode("utf-8")
+
+
+CODE_RENDERED = frozenset({"feed", "atom", "sitemap", "robots", "syntax_css"})
+
+
+def template_context(output: Output, site: Site,
+                     body: RenderedBody | None = None) -> tuple[str, dict[str, Any]]:
+    """The template and the whole context of an output rendered by a template (every kind but
+    CODE_RENDERED): the build cache fingerprints exactly what the template is given."""
     if output.kind == "taxonomy":
         name = "months.html" if output.key == "months" else "taxonomy.html"
         context = _taxonomy_context(site, output)
     else:
         name = _TEMPLATES[output.kind]
         context = _template_context(site, output, body)
-    html = templates.render(name, _base_context(site, output) | context)
-    return html.encode("utf-8")
+    return name, _base_context(site, output) | context
 
 
 def robots_txt(site: Site) -> bytes:

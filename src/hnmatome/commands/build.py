@@ -25,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="output directory (default: public/ in the project)")
     parser.add_argument("--no-convert", action="store_true",
                         help="do not convert changed thread YAML into posts first")
+    parser.add_argument("--no-search", dest="search", action="store_false",
+                        help="skip the Pagefind search index (faster; the site has no search)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(func=run)
 
@@ -48,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_convert:
         convert_first(project, args.quiet)
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
-                           out_dir=Path(args.out) if args.out else None)
+                           out_dir=Path(args.out) if args.out else None,
+                           search=args.search)
     report = build_site(project, options)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -59,4 +62,8 @@ def run(args: argparse.Namespace) -> int:
             shown = report.out_dir
         print(f"built {report.pages} pages ({report.files} files) into {shown}/ "
               f"in {report.seconds:.2f} s")
+        if report.search and report.search.pages:
+            how = "reused from the cache" if report.search.cached else "indexed"
+            print(f"search: {report.search.pages} posts {how} "
+                  f"in {report.search.seconds:.2f} s")
     return 0
