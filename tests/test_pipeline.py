@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 from hnmatome import thread_yaml
 from hnmatome.cli import main
 
-STORY = 4242
+STORY = 4267  # comment ids 4268..: fake LLM scores (id % 101) of 26..37 straddle min_score
 
 
 @pytest.fixture
