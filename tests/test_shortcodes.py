@@ -153,7 +153,8 @@ def test_details_renders_inner_markdown_and_cards() -> None:
             "*markdown* inside\n\n{{< /details >}}")
     result = render(body)
     details = tree(result.html).css_first("details")
-    assert details.css_first("summary").text() == "もっとコメントを表示（2）"
+    assert details.css_first("summary .fold-label").text() == "もっとコメントを表示（2）"
+    assert details.css_first("summary .fold-count").text() == "コメント1件"
     assert details.css_first("article.mq strong").text() == "コメント"
     assert details.css_first("p > em").text() == "markdown"
     assert result.comment_count == 1

@@ -62,7 +62,8 @@ def test_post_page_shows_everything_a_reader_needs(site: Path) -> None:
     assert cards[0].css_first(".mq-user").text() == "user0"
     assert "--mq-color:#ff5c5c" in cards[0].attributes["style"]
     fold = page.css_first("details.fold")
-    assert fold.css_first("summary").text() == "もっとコメントを表示（2）"
+    assert fold.css_first("summary .fold-label").text() == "もっとコメントを表示（2）"
+    assert fold.css_first("summary .fold-count").text() == "コメント2件"
     assert len(fold.css("article.mq")) == 2
     older_newer = {a.attributes["rel"]: a.attributes["href"] for a in page.css(".post-nav a")}
     assert older_newer == {"next": "/posts/2025_02/second/"}  # the oldest post has no older
@@ -183,7 +184,8 @@ def test_static_files_and_stylesheets(site: Path) -> None:
 def test_theme_is_set_before_paint(site: Path) -> None:
     build(site)
     page = parse_html(site / "public" / "index.html")
-    head_scripts = page.css("head script")
+    # JSON-LD (type="application/ld+json") is data, not a script that runs
+    head_scripts = [s for s in page.css("head script") if "type" not in s.attributes]
     assert len(head_scripts) == 1 and "localStorage" in head_scripts[0].text()
     stylesheet = page.css_first('head link[rel="stylesheet"]')
     # the inline theme script comes before the stylesheet so the first paint is themed

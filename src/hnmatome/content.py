@@ -159,7 +159,7 @@ def load_page(path: Path, content_dir: Path, settings: Settings) -> SourcePage:
     )
 
 
-def _content_files(content_dir: Path) -> Iterator[Path]:
+def content_files(content_dir: Path) -> Iterator[Path]:
     """Every page source under content/. As in Hugo, a folder with index.md is a leaf bundle:
     its other files, markdown included, and its subfolders are resources, not pages."""
     for folder, dirs, files in os.walk(content_dir):
@@ -181,7 +181,7 @@ def load_content(content_dir: Path, settings: Settings) -> list[SourcePage]:
     together (UserErrors), each naming its file and line."""
     pages: list[SourcePage] = []
     errors: list[UserError] = []
-    for path in _content_files(content_dir):
+    for path in content_files(content_dir):
         try:
             pages.append(load_page(path, content_dir, settings))
         except UserError as exc:

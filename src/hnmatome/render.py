@@ -23,6 +23,7 @@ SYNTAX_DARK_STYLE = "github-dark"
 HOME_TAGS = 24  # tags shown on the home page, most used first
 CLOUD_TAGS = 120  # tags in the cloud on /tags/ (every tag is listed below it)
 LONG_POST_CHARS = 3000  # posts this long get a reading-progress bar
+DEFAULT_SHARE_IMAGE = "og-image.jpg"  # under static/ (scripts/make_og_image.py draws it)
 _ERROR_BORDER = re.compile(r"border: 1px solid #[0-9A-Fa-f]+;?\s*")
 
 
@@ -59,13 +60,13 @@ def _base_context(site: Site, output: Output) -> dict[str, Any]:
 
 def _default_image(site: Site) -> str:
     """The share image of pages without their own: `image` in [tool.hnmatome] (a path under
-    static/ or a URL), else the newest post's feature image."""
-    image = site.info.params.get("image")
-    if isinstance(image, str) and image:
-        path = image if "://" in image or image.startswith("/") else "/" + image
-        return site.links.permalink(path)
-    newest = next((entry.image for entry in site.posts if entry.image), "")
-    return site.links.permalink(newest) if newest else ""
+    static/ or a URL; '' for none), by default the shipped static/og-image.jpg. Never derived
+    from posts: then every page would change whenever the newest post does."""
+    image = site.info.params.get("image", DEFAULT_SHARE_IMAGE)
+    if not isinstance(image, str) or not image:
+        return ""
+    path = image if "://" in image or image.startswith("/") else "/" + image
+    return site.links.permalink(path)
 
 
 def _section_nav(output: Output) -> str:
@@ -193,12 +194,16 @@ def template_context(output: Output, site: Site,
     """The template and the whole context of an output rendered by a template (every kind but
     CODE_RENDERED): the build cache fingerprints exactly what the template is given."""
     if output.kind == "taxonomy":
-        name = "months.html" if output.key == "months" else "taxonomy.html"
         context = _taxonomy_context(site, output)
     else:
-        name = _TEMPLATES[output.kind]
         context = _template_context(site, output, body)
-    return name, _base_context(site, output) | context
+    return template_name(output), _base_context(site, output) | context
+
+
+def template_name(output: Output) -> str:
+    if output.kind == "taxonomy":
+        return "months.html" if output.key == "months" else "taxonomy.html"
+    return _TEMPLATES[output.kind]
 
 
 def robots_txt(site: Site) -> bytes:

@@ -1,42 +1,51 @@
-"""Full-text search: Pagefind run over the built post pages.
+"""Full-text search: a Pagefind index of every post, built after the pages are written.
 
-Pagefind's extended binary (PyPI `pagefind[extended]`) splits Japanese text into words, so a
-query for 新幹線 finds the posts that contain 新幹線, not every post with 新 in it. It reads
-the finished HTML and writes a static bundle (/pagefind/) that the browser loads in small
-chunks when a reader opens the search. Only the element marked `data-pagefind-body` (the
-post's article) is indexed, so list pages and standalone pages never show up as results.
+The searchable part of each post page (its `data-pagefind-body` article: title, tags, comment
+texts) is read back from the built HTML, its Japanese cut into bigrams (search_text.py), and
+handed to the Pagefind binary from PyPI (`pagefind[extended]`) as small scratch pages.
+Pagefind writes a static bundle (/pagefind/) that the browser loads in small chunks when a
+reader opens the search; static/js/search.js cuts the query the same way.
 
-Indexing the 1,179-post corpus costs about a minute of CPU (the Japanese segmentation), so the
-bundle is cached under .cache/hnmatome/search/, keyed by the bytes of the pages it indexes:
-a build whose post pages did not change reuses the last bundle.
-
-Pagefind writes its bundle itself, into a fresh cache folder from the writer; copying the
-bundle into the site goes through the build's OutputTree like every other output file.
-Anything that stops Pagefind (missing binary, crash, timeout) becomes a warning: the rest of
-the site is built as usual and the search box says that search is unavailable."""
+Indexing the 1,179-post corpus takes a while, so the bundle is cached under
+.cache/hnmatome/search/, keyed by the indexed text: a build whose posts did not change reuses
+the last bundle. Pagefind writes its bundle itself, into a fresh cache folder from the writer;
+copying it into the site goes through the build's sink like every other output file.
+Anything that stops Pagefind (a missing binary, a crash, a timeout) becomes a warning: the rest
+of the site is built as usual and the search box says that search is unavailable."""
 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from . import urls
-from .writer import OutputTree, fresh_directory, remove_tree
+from .search_text import SearchRecord, page_record
+from .writer import ScratchFolder, fresh_directory, remove_tree, scratch_folder
 
 INDEXED_GLOB = "posts/**/*.html"
-INDEXED_MARK = b"data-pagefind-body"
-# Parts of the indexed article that are noise in results (comment timestamps); the templates
-# mark their own such parts with data-pagefind-ignore.
-EXCLUDED_SELECTORS = ".mq-time"
+# The language Pagefind files the index under. The text is already cut into words, so the
+# index only needs Pagefind to split at spaces, which its English mode does (a Japanese mode
+# would cut the bigrams again). search.js opens the index under the same name.
+INDEX_LANGUAGE = "en"
 TIMEOUT_SECONDS = 1800
-KEY_VERSION = "1"  # bump when the Pagefind arguments change
+KEY_VERSION = "4"  # bump when the scratch pages or Pagefind's arguments change
 CACHE_FOLDER = "search"
+SENTENCE_ENDS = tuple("。．.！!？?」』）)…")
 SOURCE = "the search index (Pagefind)"
+
+
+class BundleSink(Protocol):
+    """Where the bundle's files go: writer.OutputTree on a full build, or the build cache's
+    sink that replaces only changed files (search_sink.py)."""
+
+    def copy(self, rel: str, src: Path, source: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -69,35 +78,63 @@ def _binary_stamp(binary: Path) -> str:
     return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def indexed_pages(site_dir: Path) -> Iterator[Path]:
-    return (path for path in sorted(site_dir.glob(INDEXED_GLOB)) if path.is_file())
+def search_records(site_dir: Path) -> list[SearchRecord]:
+    """The searchable text of every post page under `site_dir`, in path order."""
+    records = []
+    for path in sorted(site_dir.glob(INDEXED_GLOB)):
+        rel = path.relative_to(site_dir).as_posix()
+        record = page_record(path.read_text(encoding="utf-8"),
+                             "/" + rel.removesuffix("index.html"))
+        if record is not None:
+            records.append(record)
+    return records
 
 
-def index_key(site_dir: Path, language: str, binary: Path) -> tuple[str, int]:
-    """(key, pages): a hash of everything the bundle depends on, and how many pages carry
-    the indexed mark."""
+def index_key(records: Iterable[SearchRecord], binary: Path) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for part in (KEY_VERSION, language, EXCLUDED_SELECTORS, _binary_stamp(binary)):
+    for part in (KEY_VERSION, INDEX_LANGUAGE, _binary_stamp(binary)):
         digest.update(part.encode() + b"\0")
-    pages = 0
-    for path in indexed_pages(site_dir):
-        data = path.read_bytes()
-        pages += INDEXED_MARK in data
-        digest.update(path.relative_to(site_dir).as_posix().encode() + b"\0")
-        digest.update(len(data).to_bytes(8, "little") + data)
-    return digest.hexdigest(), pages
+    for record in records:
+        for part in (record.url, record.title, record.date, record.text):
+            digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
 
 
-def pagefind_command(binary: Path, site_dir: Path, out_dir: Path, language: str) -> list[str]:
-    return [str(binary), "--site", str(site_dir), "--glob", INDEXED_GLOB,
-            "--output-path", str(out_dir), "--force-language", language,
-            "--exclude-selectors", EXCLUDED_SELECTORS, "--quiet"]
+def scratch_page(record: SearchRecord) -> bytes:
+    """The page Pagefind reads for one post: the cut text, and the title and date shown
+    in results as metadata."""
+    title = html.escape(record.title)
+    date = f'<p data-pagefind-meta="date:{html.escape(record.date)}"></p>' if record.date else ""
+    paragraphs = "".join(f"<p>{html.escape(_closed(line))}</p>"
+                         for line in record.content.split("\n") if line.strip())
+    return (f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head><meta charset="utf-8">'
+            f'<title>{title}</title></head><body><p data-pagefind-meta="title:{title}"></p>'
+            f"{date}<main data-pagefind-body>{paragraphs}</main></body></html>").encode()
 
 
-def _run_pagefind(binary: Path, site_dir: Path, bundle: Path, language: str) -> str | None:
-    """Index `site_dir` into `bundle`; the reason it failed, or None."""
+def _closed(line: str) -> str:
+    """A line with a visible end: excerpts run paragraphs together, and Japanese has no
+    spaces to tell where one stopped (a lone mark is punctuation, so it is not indexed)."""
+    line = line.rstrip()
+    return line if line.endswith(SENTENCE_ENDS) else line + " ·"
+
+
+def _scratch_rel(url: str) -> str:
+    return urls.output_file(url) if url.endswith("/") else url.lstrip("/")
+
+
+def pagefind_command(binary: Path, site_dir: Path, out_dir: Path) -> list[str]:
+    return [str(binary), "--site", str(site_dir), "--output-path", str(out_dir),
+            "--force-language", INDEX_LANGUAGE, "--quiet"]
+
+
+def _run_pagefind(binary: Path, records: list[SearchRecord], scratch: ScratchFolder,
+                  bundle: Path) -> str | None:
+    """Index `records` into `bundle`; the reason it failed, or None."""
+    for record in records:
+        scratch.write(_scratch_rel(record.url), scratch_page(record))
     try:
-        result = subprocess.run(pagefind_command(binary, site_dir, bundle, language),
+        result = subprocess.run(pagefind_command(binary, scratch.root, bundle),
                                 capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
                                 check=False, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
@@ -116,16 +153,16 @@ class _PagefindFailed(Exception):
     pass
 
 
-def _cached_bundle(cache_dir: Path, key: str, binary: Path, site_dir: Path,
-                   language: str) -> tuple[Path, bool] | str:
+def _cached_bundle(cache_dir: Path, key: str, binary: Path,
+                   records: list[SearchRecord]) -> tuple[Path, bool] | str:
     """(bundle folder, came from cache) or the reason there is none."""
     folder = cache_dir / CACHE_FOLDER
     bundle = folder / key
     if (bundle / "pagefind.js").is_file():
         return bundle, True
     try:
-        with fresh_directory(bundle) as fresh:
-            reason = _run_pagefind(binary, site_dir, fresh, language)
+        with fresh_directory(bundle) as fresh, scratch_folder(folder) as scratch:
+            reason = _run_pagefind(binary, records, scratch, fresh)
             if reason:
                 raise _PagefindFailed(reason)  # the half-written folder goes too
     except _PagefindFailed as exc:
@@ -136,22 +173,27 @@ def _cached_bundle(cache_dir: Path, key: str, binary: Path, site_dir: Path,
     return bundle, False
 
 
-def _copy_bundle(tree: OutputTree, bundle: Path) -> int:
-    prefix = urls.output_file(urls.SEARCH_BUNDLE).removesuffix("index.html")
-    copied = 0
+def _bundle_files(bundle: Path) -> Iterator[Path]:
     for folder, dirs, files in os.walk(bundle):
         dirs.sort()
         for name in sorted(files):
-            path = Path(folder) / name
-            tree.copy(prefix + path.relative_to(bundle).as_posix(), path, SOURCE)
-            copied += 1
+            yield Path(folder) / name
+
+
+def _copy_bundle(sink: BundleSink, bundle: Path) -> int:
+    prefix = urls.output_file(urls.SEARCH_BUNDLE).removesuffix("index.html")
+    copied = 0
+    for path in _bundle_files(bundle):
+        sink.copy(prefix + path.relative_to(bundle).as_posix(), path, SOURCE)
+        copied += 1
     return copied
 
 
-def add_search_index(tree: OutputTree, site_dir: Path, language: str,
+def add_search_index(sink: BundleSink, site_dir: Path, language: str,
                      cache_dir: Path) -> SearchReport:
     """Index the post pages already written under `site_dir` and copy the bundle into the
-    site (through `tree`). Never raises for Pagefind's sake: problems come back as a warning."""
+    site (through `sink`, under pagefind/). Never raises for Pagefind's sake: problems come
+    back as a warning. (`language` is the site's; the index itself is language-neutral.)"""
     started = time.perf_counter()
 
     def report(pages: int, cached: bool = False, files: int = 0,
@@ -162,12 +204,12 @@ def add_search_index(tree: OutputTree, site_dir: Path, language: str,
     if binary is None:
         return report(0, warning="search index not built: the Pagefind binary is missing "
                                  "(pip install 'pagefind[extended]'); the site has no search")
-    key, pages = index_key(site_dir, language, binary)
-    if pages == 0:
+    records = search_records(site_dir)
+    if not records:
         return report(0)
-    found = _cached_bundle(cache_dir, key, binary, site_dir, language)
+    found = _cached_bundle(cache_dir, index_key(records, binary), binary, records)
     if isinstance(found, str):
         return report(0, warning=f"search index not built: {found}; the site works, "
                                  "but its search box says search is unavailable")
     bundle, cached = found
-    return report(pages, cached, _copy_bundle(tree, bundle))
+    return report(len(records), cached, _copy_bundle(sink, bundle))

@@ -1,33 +1,31 @@
-"""A whole build: load content -> assemble the site -> plan outputs -> render -> write.
+"""A whole build: scan inputs -> load content -> assemble the site -> plan outputs -> render
+(in parallel, only what changed) -> write.
 
-Disk is read at the start (content, static files) and written at the end through the writer;
-everything between is pure. The site is built into a staging directory that replaces the
-output directory only when every page rendered, so a failed build leaves the last good site."""
+Disk is read at the start and written at the end through the writer; rendering between is
+pure. With no usable cache (the first build, `--clean`, a new output directory) the site is
+built into a staging directory that replaces the output directory at the end. Otherwise only
+changed files are staged and moved into place after every output rendered. Either way a
+failed build leaves the last good site exactly as it was.
+
+The build cache (build_cache.py) makes a build whose inputs did not change a few stat calls,
+and a changed one render only the outputs whose fingerprints (build_fingerprints.py) changed."""
 
 from __future__ import annotations
 
-import hashlib
-import os
+import dataclasses
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .content import SourcePage, load_content
-from .errors import UserError, UserErrors
-from .feeds import full_content_rels
-from .plan import Output, plan_outputs
+from .build_cache import BuildCache
+from .build_inputs import FileDigests, SourceFiles, scan_sources, settings_digest
+from .fingerprint import Digester, code_fingerprint, digest_bytes
 from .project import Project
-from .render import render_output, syntax_css
-from .search_index import SearchReport, add_search_index
-from .shortcodes import PageRenderer
-from .site import BodyStats, ShortcodeLinks, Site, assemble, stats_of
-from .templating import Templates
-from .writer import OutputTree, staged_directory
+from .settings import Settings
 
-IGNORED_STATIC = frozenset({".DS_Store", ".gitkeep", "Thumbs.db"})
-VERSIONED_SUFFIXES = (".css", ".js")
-MAX_REPORTED_ERRORS = 50
+if TYPE_CHECKING:
+    from .search_index import SearchReport
 
 
 @dataclass(frozen=True)
@@ -36,129 +34,66 @@ class BuildOptions:
     base_url: str | None = None
     out_dir: Path | None = None
     search: bool = True  # build the Pagefind search index (search_index.py)
+    clean: bool = False  # ignore the build cache: render everything, replace the output
+    jobs: int | None = None  # worker processes; None: one per core
 
 
 @dataclass(frozen=True)
 class BuildReport:
     out_dir: Path
-    pages: int  # posts and pages rendered
+    pages: int  # posts and pages in the site
     files: int  # files written, static copies included
     seconds: float
     warnings: tuple[str, ...]
     search: SearchReport | None = None  # None when the search step was skipped
+    rendered: int = 0  # outputs rendered (the others were kept from the last build)
+    changed: tuple[str, ...] = ()  # output files written or deleted, relative to out_dir
+    mode: str = "full"  # "full", "incremental" or "unchanged"
 
 
-def static_files(static_dir: Path) -> dict[str, Path]:
-    """Files under static/ by their path relative to it (posix)."""
-    found: dict[str, Path] = {}
-    if not static_dir.is_dir():
-        return found
-    for folder, dirs, files in os.walk(static_dir):
-        dirs.sort()
-        for name in sorted(files):
-            if name not in IGNORED_STATIC:
-                path = Path(folder) / name
-                found[path.relative_to(static_dir).as_posix()] = path
-    return found
+@dataclass(frozen=True)
+class BuildPlan:
+    settings: Settings
+    out_dir: Path
+    files: SourceFiles
+    inputs: bytes  # fingerprint of every input: equal means nothing to do
+    bodies: bytes  # what every body depends on besides its page (see build_cache.body_key)
 
 
-def bundle_resources(pages: list[SourcePage]) -> dict[str, tuple[str, ...]]:
-    """Non-markdown files beside each bundle's index.md (images a post links to)."""
-    found: dict[str, tuple[str, ...]] = {}
-    for page in pages:
-        if not page.bundle:
-            continue
-        folder = page.path.parent
-        names = sorted(
-            path.relative_to(folder).as_posix() for path in folder.rglob("*")
-            if path.is_file() and path.suffix != ".md" and path.name not in IGNORED_STATIC
-        )
-        if names:
-            found[page.rel] = tuple(names)
-    return found
-
-
-def _short_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=4).hexdigest()
-
-
-def asset_versions(files: dict[str, Path]) -> dict[str, str]:
-    versions = {rel: _short_hash(path.read_bytes()) for rel, path in files.items()
-                if rel.endswith(VERSIONED_SUFFIXES)}
-    versions["css/syntax.css"] = _short_hash(syntax_css())
-    return versions
-
-
-def _render_pages(site: Site, outputs: list[Output], sources: dict[str, SourcePage],
-                  renderer: PageRenderer, templates: Templates,
-                  tree: OutputTree) -> tuple[dict[str, BodyStats], dict[str, str]]:
-    """Posts and pages, one at a time: render the body, write the page, keep only its stats
-    (bodies are the bulk of a build's memory) and the HTML of the few posts the feeds carry."""
-    links = ShortcodeLinks(site)
-    stats: dict[str, BodyStats] = {}
-    in_feeds = full_content_rels(site)
-    bodies: dict[str, str] = {}
-    errors: list[UserError] = []
-    for output in outputs:
-        try:
-            body = renderer.render(sources[output.key], links)
-            tree.write(output.path, render_output(output, site, templates, body), output.source)
-            stats[output.key] = stats_of(body)
-            if output.key in in_feeds:
-                bodies[output.key] = body.html
-        except UserErrors as exc:
-            errors.extend(exc.errors)
-        except UserError as exc:
-            errors.append(exc)
-        if len(errors) >= MAX_REPORTED_ERRORS:
-            break
-    if errors:
-        raise UserErrors(errors) if len(errors) > 1 else errors[0]
-    return stats, bodies
-
-
-def _write_rest(site: Site, outputs: list[Output], templates: Templates, tree: OutputTree,
-                static: dict[str, Path], sources: dict[str, SourcePage],
-                bodies: dict[str, str]) -> None:
-    for output in outputs:
-        if output.kind == "static":
-            tree.copy(output.path, static[output.key], output.source)
-        elif output.kind == "resource":
-            folder = sources[output.key].path.parent
-            tree.copy(output.path, folder / output.term, output.source)
-        else:
-            tree.write(output.path, render_output(output, site, templates, bodies=bodies),
-                       output.source)
-
-
-def _split(outputs: tuple[Output, ...]) -> Iterator[list[Output]]:
-    yield [o for o in outputs if o.is_page]
-    yield [o for o in outputs if not o.is_page]
-
-
-def build_site(project: Project, options: BuildOptions | None = None) -> BuildReport:
-    options = options or BuildOptions()
-    started = time.perf_counter()
+def plan_build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildPlan:
     settings = project.settings.with_overrides(base_url=options.base_url)
     out_dir = (options.out_dir or project.public_dir).absolute()
-    pages = load_content(project.content_dir, settings)
-    static = static_files(project.static_dir)
-    site = assemble(pages, settings, drafts=options.drafts, static_files=frozenset(static),
-                    resources=bundle_resources(pages), asset_versions=asset_versions(static),
-                    search=options.search)
-    page_outputs, other_outputs = _split(plan_outputs(site, static))
-    sources = {page.rel: page for page in pages}
-    renderer = PageRenderer(project.templates_dir, settings)
-    templates = Templates(project.templates_dir)
-    guarded = (project.content_dir, project.templates_dir, project.static_dir)
-    with staged_directory(out_dir, guarded) as staging:
-        tree = OutputTree(staging)
-        stats, bodies = _render_pages(site, page_outputs, sources, renderer, templates, tree)
-        _write_rest(site.with_stats(stats), other_outputs, templates, tree, static, sources,
-                    bodies)
-        search = (add_search_index(tree, staging, settings.language, project.cache_dir)
-                  if options.search else None)
-    warnings = site.warnings + ((search.warning,) if search and search.warning else ())
-    return BuildReport(out_dir=out_dir, pages=len(page_outputs), files=tree.files_written,
-                       seconds=time.perf_counter() - started, warnings=warnings,
-                       search=search)
+    files = scan_sources(project, FileDigests(cache.file_digests))
+    shortcodes = {rel: digest for rel, digest in files.templates.items()
+                  if rel.startswith("shortcodes/")}
+    environment = Digester().of((settings_digest(settings), options.drafts, shortcodes))
+    bodies = digest_bytes(code_fingerprint(), environment)
+    inputs = digest_bytes(bodies, files.fingerprint(), str(out_dir).encode(),
+                          repr((options.drafts, options.search)).encode())
+    return BuildPlan(settings, out_dir, files, inputs, bodies)
+
+
+def build_site(project: Project, options: BuildOptions | None = None,
+               cache: BuildCache | None = None) -> BuildReport:
+    """Build the site. `cache`: one kept open across builds (serve); by default the cache in
+    .cache/hnmatome/ is loaded and saved again."""
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    own_cache = cache is None
+    if cache is None:
+        cache = BuildCache.open(project.cache_dir, clean=options.clean)
+    plan = plan_build(project, options, cache)
+    previous = None if options.clean else cache.manifest(plan.out_dir)
+    if previous and previous.inputs == plan.inputs and previous.intact(plan.out_dir):
+        return BuildReport(plan.out_dir, previous.pages, 0, time.perf_counter() - started,
+                           previous.warnings, mode="unchanged")
+    from .build_steps import build_changed  # the renderer's imports: only when needed
+
+    try:
+        report = build_changed(project, options, cache, plan, previous)
+    finally:
+        if own_cache:
+            cache.save()
+    return dataclasses.replace(report, seconds=time.perf_counter() - started)
+
+

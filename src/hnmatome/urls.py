@@ -11,6 +11,7 @@ Three forms of one address appear in the code, and they are kept apart on purpos
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -73,6 +74,7 @@ def _clean_segments(path: str) -> list[str]:
     return [part for part in path.split("/") if part not in ("", ".", "..")]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; a site urlizes each tag once per post
 def urlize(text: str) -> str:
     """A term or path segment as Hugo puts it in a URL (unescaped): 'Open Source' ->
     'open-source', 'C++' -> 'c++', 'TCP/IP' -> 'tcp/ip', '機械学習' stays. '' when nothing

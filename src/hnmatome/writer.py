@@ -94,6 +94,7 @@ def copy_file(src: Path, dst: Path) -> None:
     os.close(fd)
     try:
         shutil.copyfile(src, tmp)
+        os.chmod(tmp, _mode_for(dst))  # mkstemp's file is private; the copy should not be
         os.replace(tmp, dst)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -138,6 +139,29 @@ def fresh_directory(target: Path) -> Iterator[Path]:
 def remove_tree(path: Path) -> None:
     """Delete a generated folder (a stale cache entry); gone already is fine."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+class ScratchFolder:
+    """Files written for another program to read once and then thrown away (the search
+    step's input for Pagefind): no fsync, no atomic rename, the whole folder removed after."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, rel: str, data: bytes) -> None:
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+@contextlib.contextmanager
+def scratch_folder(parent: Path) -> Iterator[ScratchFolder]:
+    parent.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix=".scratch-", dir=parent))
+    try:
+        yield ScratchFolder(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- site output
@@ -257,3 +281,71 @@ def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return umask
+
+
+# --------------------------------------------------------------------------- build cache and
+# incremental builds
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Atomic like atomic_write_bytes, but not synced to disk: for files made from sources
+    (build cache, site output) that are checked when used and made again when lost; syncing
+    thousands of them would cost seconds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_cache_files(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+class StagedChanges:
+    """The files an incremental build changes, written beside the output directory first.
+    `commit` moves each into place (an atomic rename per file) and deletes the outputs the
+    site no longer has; until then the output directory is untouched."""
+
+    def __init__(self, target: Path, staging: Path) -> None:
+        self.target = target
+        self.root = staging
+        self.written: list[str] = []  # staged files, relative to both roots
+        self.removed: list[str] = []  # outputs of the last build that are gone
+
+    def commit(self) -> None:
+        for rel in sorted(self.removed, reverse=True):
+            remove_file(self.target / rel, prune_up_to=self.target)
+        for rel in self.written:
+            destination = self.target / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(self.root / rel, destination)
+            except IsADirectoryError as exc:
+                raise UserError(f"cannot write {destination}: a folder is in the way",
+                                hint="delete the folder, or build with --clean") from exc
+
+
+@contextlib.contextmanager
+def staged_changes(target: Path, guarded: tuple[Path, ...] = ()) -> Iterator[StagedChanges]:
+    """A staging directory for the changed files of an incremental build of `target` (which
+    must hold a built site). The staging directory is removed whatever happens; the changes
+    reach `target` only when the block ends without an error and calls nothing else."""
+    _protect(target, guarded)
+    if not (target / "index.html").exists():
+        raise UserError(f"{target} holds no built site", hint="build with --clean")
+    _remove_later(*_leftovers(target))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    changes = StagedChanges(target, staging)
+    try:
+        yield changes
+        changes.commit()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,6 +1,6 @@
 /* hnmatome reader script (deferred; the page works without it).
-   Theme toggle, search (Pagefind, loaded only when the search opens), the "/" shortcut,
-   copy-link, back-to-top and the reading-progress bar. */
+   Theme toggle, the search dialog and its "/" shortcut (the search code itself, js/search.js,
+   and Pagefind load only when it opens), copy-link, back-to-top and the reading-progress bar. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -37,103 +37,25 @@
   }
 
   /* ------------------------------------------------------------ search */
+  /* The dialog is in the page; its code (js/search.js) and Pagefind load when it first opens. */
   var dialog = document.getElementById("search");
   var opener = document.querySelector(".search-open");
-  var PAGE = 8;
 
   if (dialog && dialog.showModal) {
     var input = dialog.querySelector(".search-input");
-    var status = dialog.querySelector(".search-status");
-    var list = dialog.querySelector(".search-results");
-    var more = dialog.querySelector(".search-more");
-    var engine = null;
-    var found = [];
-    var shown = 0;
-    var latest = 0;
+    var runner = null;
 
-    var loadEngine = function () {
-      if (!engine) {
-        var bundle = dialog.getAttribute("data-bundle");
-        engine = import(bundle + "pagefind.js").then(function (pagefind) {
-          return pagefind.options({ excerptLength: 40 }).then(function () {
-            pagefind.init();
-            return pagefind;
-          });
+    var start = function () {
+      if (!runner) {
+        runner = import(dialog.getAttribute("data-script")).then(function (module) {
+          return module.startSearch(dialog);
         });
-        engine.catch(function () { engine = null; });
-      }
-      return engine;
-    };
-
-    /* Pagefind's excerpt is HTML with <mark> around matches. Only text and <mark> are kept:
-       the markup is parsed inert (a <template> never runs scripts or loads images). */
-    var excerptNode = function (html) {
-      var holder = document.createElement("template");
-      holder.innerHTML = html;
-      var out = document.createElement("span");
-      out.className = "search-excerpt";
-      holder.content.childNodes.forEach(function (node) {
-        if (node.nodeName === "MARK") {
-          var mark = document.createElement("mark");
-          mark.textContent = node.textContent;
-          out.appendChild(mark);
-        } else {
-          out.appendChild(document.createTextNode(node.textContent));
-        }
-      });
-      return out;
-    };
-
-    var resultItem = function (data) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = data.url;
-      var title = document.createElement("span");
-      title.className = "search-title";
-      title.textContent = (data.meta && data.meta.title) || data.url;
-      link.appendChild(title);
-      if (data.meta && data.meta.date) {
-        var date = document.createElement("span");
-        date.className = "search-date";
-        date.textContent = data.meta.date;
-        link.appendChild(date);
-      }
-      link.appendChild(excerptNode(data.excerpt || ""));
-      item.appendChild(link);
-      return item;
-    };
-
-    var showMore = function (ticket) {
-      var batch = found.slice(shown, shown + PAGE);
-      shown += batch.length;
-      more.hidden = shown >= found.length;
-      return Promise.all(batch.map(function (result) { return result.data(); }))
-        .then(function (rows) {
-          if (ticket !== latest) return;
-          rows.forEach(function (data) { list.appendChild(resultItem(data)); });
+        runner.catch(function () {
+          runner = null;
+          dialog.querySelector(".search-status").textContent = "検索は現在利用できません";
         });
-    };
-
-    var runSearch = function () {
-      var query = input.value.trim();
-      var ticket = ++latest;
-      if (!query) {
-        found = []; shown = 0; list.textContent = ""; more.hidden = true; status.textContent = "";
-        return;
       }
-      status.textContent = "検索しています…";
-      loadEngine().then(function (pagefind) {
-        return pagefind.debouncedSearch(query, {}, 200);
-      }).then(function (search) {
-        if (!search || ticket !== latest) return;
-        found = search.results; shown = 0; list.textContent = "";
-        status.textContent = found.length
-          ? "「" + query + "」の検索結果: " + found.length + "件"
-          : "「" + query + "」に一致する記事は見つかりませんでした";
-        return showMore(ticket);
-      }).catch(function () {
-        if (ticket === latest) status.textContent = "検索は現在利用できません（検索インデックスが見つかりません）";
-      });
+      return runner;
     };
 
     var openSearch = function (query) {
@@ -141,17 +63,14 @@
       if (typeof query === "string") input.value = query;
       input.focus();
       input.select();
-      loadEngine();
-      if (input.value.trim()) runSearch();
+      start().then(function (run) { if (input.value.trim()) run(); });
     };
 
     if (opener) opener.addEventListener("click", function () { openSearch(); });
-    input.addEventListener("input", runSearch);
-    more.addEventListener("click", function () { showMore(latest); });
     dialog.querySelector(".search-close").addEventListener("click", function () { dialog.close(); });
     dialog.querySelector(".search-form").addEventListener("submit", function (event) {
       event.preventDefault();
-      var first = list.querySelector("a");
+      var first = dialog.querySelector(".search-results a");
       if (first) first.click();
     });
     /* A click on the backdrop (outside the box) closes the dialog. */

@@ -27,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="do not convert changed thread YAML into posts first")
     parser.add_argument("--no-search", dest="search", action="store_false",
                         help="skip the Pagefind search index (faster; the site has no search)")
+    parser.add_argument("--clean", action="store_true",
+                        help="ignore the build cache (.cache/hnmatome/): render every page and "
+                             "replace the output directory")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="worker processes for rendering (default: one per CPU core)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(func=run)
 
@@ -51,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         convert_first(project, args.quiet)
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.out) if args.out else None,
-                           search=args.search)
+                           search=args.search, clean=args.clean, jobs=args.jobs)
     report = build_site(project, options)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -61,9 +66,27 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             shown = report.out_dir
         print(f"built {report.pages} pages ({report.files} files) into {shown}/ "
-              f"in {report.seconds:.2f} s")
+              f"in {report.seconds:.2f} s{_how(report.mode, report.rendered)}")
         if report.search and report.search.pages:
             how = "reused from the cache" if report.search.cached else "indexed"
             print(f"search: {report.search.pages} posts {how} "
                   f"in {report.search.seconds:.2f} s")
     return 0
+
+
+def _how(mode: str, rendered: int) -> str:
+    if mode == "unchanged":
+        return " (nothing changed)"
+    if mode == "incremental":
+        return f" ({rendered} rendered, the rest unchanged)"
+    return ""
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("needs at least 1")
+    return value

@@ -1,0 +1,393 @@
+"""The build cache in .cache/hnmatome/build/: what the last builds made, so the next one
+renders only what changed.
+
+- `out-<hash>.pickle`, one manifest per output directory: for every output file, the
+  fingerprint of what it was made from, the digest of its bytes and the file's stat stamp. An
+  output is kept only when its fingerprint is unchanged and the file on disk is still the one
+  the build wrote. A build whose inputs all match the manifest's does nothing at all.
+- `files.pickle`: the digest of every input file by its stat stamp (build_inputs.FileDigests).
+- `state.pickle`: parsed front matter of every content file (keyed by the file's bytes) and
+  rendered bodies, keyed by everything a body is made from (page file, shortcode templates,
+  settings, code, drafts option). A body also records every question it asked the site
+  (`ref` targets, latest posts) with the answer, and is reused only while every answer is the
+  same. Bodies themselves are stored compressed in pack files under bodies/.
+
+Each file holds only builtin types except state.pickle, and is loaded when first needed, so a
+build with nothing to do reads two small files. Everything is checked when used: a lost,
+corrupt or outdated cache costs only time."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import secrets
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .fingerprint import Digester, code_fingerprint, digest_bytes
+from .writer import remove_cache_files, replace_file
+
+if TYPE_CHECKING:
+    from .content import SourcePage
+    from .site import BodyStats
+
+FORMAT = 2
+PACK_SUFFIX = ".pack"
+COMPACT_ABOVE = 16 * 1024 * 1024  # rewrite the packs once dead bodies take this much room
+Stamp = tuple[int, int, int]
+
+
+def content_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def stamp_of(path: Path | str) -> Stamp:
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    fingerprint: bytes  # of everything the output is made from
+    content: bytes  # digest of its bytes
+    stamp: Stamp  # size, mtime_ns, inode of the file the build left
+    quick: str | None = None  # its quick key (context_keys.py)
+
+    def on_disk(self, path: Path | str) -> bool:
+        try:
+            return stamp_of(path) == self.stamp
+        except OSError:
+            return False
+
+
+@dataclass
+class Manifest:
+    """What the last successful build left in one output directory."""
+
+    inputs: bytes = b""  # fingerprint of every input of that build
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    pages: int = 0  # posts and pages it built
+    warnings: tuple[str, ...] = ()
+
+    def intact(self, out_dir: Path) -> bool:
+        """Every output is still the file that build wrote (stat calls only)."""
+        root = str(out_dir) + os.sep
+        return bool(self.outputs) and all(record.on_disk(root + rel)
+                                          for rel, record in self.outputs.items())
+
+    def to_data(self) -> tuple[Any, ...]:
+        outputs = {rel: (r.fingerprint, r.content, r.stamp, r.quick)
+                   for rel, r in self.outputs.items()}
+        return (self.inputs, outputs, self.pages, self.warnings)
+
+    @classmethod
+    def from_data(cls, data: tuple[Any, ...]) -> Manifest:
+        inputs, outputs, pages, warnings = data
+        return cls(inputs, {rel: OutputRecord(*record) for rel, record in outputs.items()},
+                   pages, warnings)
+
+
+@dataclass(frozen=True)
+class BodyRecord:
+    digest: bytes  # of the stored body (html, text, first comment)
+    stats: BodyStats
+    # every question the body asked the site while rendering: (question, argument, answer)
+    asked: tuple[tuple[str, Any, str], ...]
+    pack: str
+    offset: int
+    length: int
+
+
+# --------------------------------------------------------------------------- body packs
+
+
+class BodyStore:
+    """Rendered bodies in pack files (a few dozen files instead of one per post). A pack is
+    written whole and never changed; a record names its pack, offset and length."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def pack_writer(self) -> PackWriter:
+        return PackWriter(self.directory / f"{secrets.token_hex(8)}{PACK_SUFFIX}")
+
+    def read(self, record: BodyRecord) -> bytes | None:
+        """The stored body, or None when its pack is gone or damaged."""
+        try:
+            with open(self.directory / record.pack, "rb") as handle:
+                handle.seek(record.offset)
+                data = zlib.decompress(handle.read(record.length))
+        except (OSError, zlib.error):
+            return None
+        return data if content_digest(data) == record.digest else None
+
+    def packs(self) -> list[Path]:
+        try:
+            return sorted(self.directory.glob(f"*{PACK_SUFFIX}"))
+        except OSError:
+            return []
+
+
+class PackWriter:
+    """Collects compressed bodies in memory (one job's worth) and writes them as one pack."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def add(self, body: bytes) -> tuple[str, int, int]:
+        data = zlib.compress(body, 1)
+        location = (self.path.name, self._size, len(data))
+        self._chunks.append(data)
+        self._size += len(data)
+        return location
+
+    def close(self) -> None:
+        if self._chunks:
+            replace_file(self.path, b"".join(self._chunks))
+            self._chunks = []
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def _load(path: Path) -> Any:
+    """(code fingerprint, format, payload) -> payload, or None when missing, damaged or made
+    by another version of hnmatome."""
+    try:
+        with open(path, "rb") as handle:
+            code, version, payload = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return None
+    return payload if code == code_fingerprint() and version == FORMAT else None
+
+
+def _save(path: Path, payload: Any) -> None:
+    replace_file(path, pickle.dumps((code_fingerprint(), FORMAT, payload),
+                                    protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class BuildCache:
+    """Open with `BuildCache.open`, use during a build, `save` after it. A `serve` process
+    keeps one open across rebuilds, so nothing is read from disk again."""
+
+    def __init__(self, directory: Path | None) -> None:
+        """`directory` None: a cache that lives only in memory."""
+        self.directory = directory
+        self.bodies = BodyStore(directory / "bodies") if directory else None
+        self._clean = directory is None
+        self._file_digests: dict[str, tuple[Stamp, str]] | None = None
+        self._state: dict[str, Any] | None = None
+        self._manifests: dict[str, Manifest | None] = {}
+        self._dirty_manifests: set[str] = set()
+        self._used_bodies: set[bytes] = set()
+        self._started = time.time()
+        # the last site model built into each output directory, in memory only (serve renders
+        # an edited post from it before the full rebuild: quick_render.py)
+        self.models: dict[str, Any] = {}
+
+    @classmethod
+    def open(cls, cache_dir: Path, *, clean: bool = False) -> BuildCache:
+        """`clean`: start empty (what is found on disk is ignored, then replaced on save)."""
+        cache = cls(cache_dir / "build")
+        cache._clean = clean
+        return cache
+
+    def _read(self, name: str) -> Any:
+        return None if self._clean or self.directory is None else _load(self.directory / name)
+
+    @property
+    def file_digests(self) -> dict[str, tuple[Stamp, str]]:
+        if self._file_digests is None:
+            found = self._read("files.pickle")
+            self._file_digests = found if isinstance(found, dict) else {}
+        return self._file_digests
+
+    @property
+    def pages(self) -> dict[str, tuple[str, bytes, SourcePage]]:
+        return self._loaded_state()["pages"]
+
+    @property
+    def body_records(self) -> dict[bytes, BodyRecord]:
+        return self._loaded_state()["bodies"]
+
+    @property
+    def template_uses(self) -> dict[str, Any]:
+        """Template analyses (template_deps.TemplateAnalysis.known), by templates/ digest."""
+        return self._loaded_state()["templates"]
+
+    def _loaded_state(self) -> dict[str, Any]:
+        if self._state is None:
+            found = self._read("state.pickle")
+            empty: dict[str, Any] = {"pages": {}, "bodies": {}, "templates": {}}
+            self._state = found if isinstance(found, dict) and found.keys() == empty.keys() \
+                else empty
+        return self._state
+
+    # -- bodies ---------------------------------------------------------------------------
+
+    def body(self, key: bytes, answers: Answers) -> BodyRecord | None:
+        """The cached body for `key` if every question it asked still has the same answer."""
+        record = self.body_records.get(key)
+        if record is None or not all(answers.same(question) for question in record.asked):
+            return None
+        return record
+
+    def add_body(self, key: bytes, record: BodyRecord) -> None:
+        self.body_records[key] = record
+
+    def use_bodies(self, keys: Iterable[bytes]) -> None:
+        self._used_bodies.update(keys)
+
+    # -- manifests --------------------------------------------------------------------------
+
+    def _manifest_name(self, out_dir: Path) -> str:
+        return f"out-{hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()}.pickle"
+
+    def manifest(self, out_dir: Path) -> Manifest | None:
+        key = str(out_dir)
+        if key not in self._manifests:
+            found = self._read(self._manifest_name(out_dir))
+            with contextlib.suppress(TypeError, ValueError):
+                self._manifests[key] = Manifest.from_data(found) if found else None
+        return self._manifests.get(key)
+
+    def set_manifest(self, out_dir: Path, manifest: Manifest) -> None:
+        self._manifests[str(out_dir)] = manifest
+        self._dirty_manifests.add(str(out_dir))
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write what this build loaded or changed. Bodies no build of this cache used are
+        dropped, then packs nothing points to (a pack another process wrote since this cache
+        was opened is left alone)."""
+        if self.directory is None:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if self._file_digests is not None:
+            _save(self.directory / "files.pickle", self._file_digests)
+        for key in sorted(self._dirty_manifests):
+            manifest = self._manifests[key]
+            if manifest is not None:
+                _save(self.directory / self._manifest_name(Path(key)), manifest.to_data())
+        self._dirty_manifests.clear()
+        if self._state is not None:
+            bodies = self._state["bodies"]
+            self._state["bodies"] = {key: record for key, record in bodies.items()
+                                     if key in self._used_bodies}
+            self._compact()
+            _save(self.directory / "state.pickle", self._state)
+            self._drop_unused_packs()
+            self._used_bodies = set(self.body_records)
+        self._clean = False
+
+    def _drop_unused_packs(self) -> None:
+        assert self.bodies is not None
+        used = {record.pack for record in self.body_records.values()}
+        stale = []
+        for pack in self.bodies.packs():
+            with contextlib.suppress(OSError):
+                if pack.name not in used and pack.stat().st_mtime < self._started:
+                    stale.append(pack)
+        remove_cache_files(stale)
+
+    def _compact(self) -> None:
+        """Copy the live bodies into fresh packs once dead ones take too much room (the old
+        packs are deleted with the unused ones)."""
+        if self.bodies is None:
+            return
+        live: dict[str, int] = {}
+        for record in self.body_records.values():
+            live[record.pack] = live.get(record.pack, 0) + record.length
+        dead = 0  # in packs that still hold live bodies (the others are simply deleted)
+        for pack in self.bodies.packs():
+            if pack.name in live:
+                with contextlib.suppress(OSError):
+                    dead += pack.stat().st_size - live[pack.name]
+        if dead < COMPACT_ABOVE:
+            return
+        writer = self.bodies.pack_writer()
+        moved = {}
+        for key, record in self.body_records.items():
+            body = self.bodies.read(record)
+            if body is not None:
+                pack, offset, length = writer.add(body)
+                moved[key] = BodyRecord(record.digest, record.stats, record.asked, pack,
+                                        offset, length)
+        writer.close()
+        self._loaded_state()["bodies"] = moved
+        self._started = time.time()
+
+
+# --------------------------------------------------------------------------- body questions
+
+
+class Answers:
+    """The site's answers to the questions bodies ask (shortcodes.ShortcodeContext), as
+    comparable strings."""
+
+    def __init__(self, links: Any, digester: Digester) -> None:
+        self.links = links
+        self.digester = digester
+        self._memo: dict[tuple[str, Any], str] = {}
+
+    def answer(self, question: str, argument: Any) -> str:
+        key = (question, argument)
+        found = self._memo.get(key)
+        if found is None:
+            try:
+                if question == "ref":
+                    target, page_rel = argument
+                    value: Any = self.links.ref(target, _PageRef(page_rel))
+                elif question == "latest":
+                    value = self.links.latest_posts(argument)
+                else:
+                    return "<unknown question>"
+                found = self.digester.of(value).hex()
+            except LookupError:
+                found = "<lookup error>"  # errors are answers too
+            self._memo[key] = found
+        return found
+
+    def same(self, asked: tuple[str, Any, str]) -> bool:
+        question, argument, answer = asked
+        return self.answer(question, argument) == answer
+
+
+@dataclass(frozen=True)
+class _PageRef:
+    """All of a page that `ref` looks at (relative targets resolve beside it)."""
+
+    rel: str
+
+
+class RecordingContext:
+    """A ShortcodeContext that remembers what a body asked, with the answers."""
+
+    def __init__(self, answers: Answers) -> None:
+        self._answers = answers
+        self.asked: list[tuple[str, Any, str]] = []
+
+    def ref(self, target: str, page: Any) -> str:
+        argument = (target, page.rel)
+        self.asked.append(("ref", argument, self._answers.answer("ref", argument)))
+        return self._answers.links.ref(target, page)
+
+    def latest_posts(self, limit: int) -> Any:
+        self.asked.append(("latest", limit, self._answers.answer("latest", limit)))
+        return self._answers.links.latest_posts(limit)
+
+
+def body_key(environment: bytes, page: SourcePage) -> bytes:
+    """`environment`: digest of the code, shortcode templates, settings and build options."""
+    return digest_bytes(environment, str(page.path).encode("utf-8", "surrogatepass"),
+                        page.source_hash.encode())

@@ -1,0 +1,176 @@
+"""The steps of a build that has something to do: load content -> assemble the site -> plan
+outputs -> render (in parallel, only what changed) -> stage -> move into place.
+
+With no usable manifest (the first build, `--clean`, a new output directory) the whole site is
+built into a staging directory that replaces the output directory at the end. Otherwise only
+changed files are staged, and moved into place after every output rendered. Either way a
+failed build leaves the last good site exactly as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import render_pool
+from .build_cache import Answers, BuildCache, Manifest
+from .build_inputs import LoadedPages, asset_versions, bundle_resources, load_pages
+from .fingerprint import Digester
+from .plan import Output, plan_outputs
+from .project import Project
+from .quick_render import SiteModel
+from .render import CODE_RENDERED, syntax_css, template_name
+from .search_index import SearchReport, add_search_index
+from .search_sink import SearchSink
+from .shortcodes import PageRenderer
+from .site import ShortcodeLinks, Site, assemble
+from .site_build import BuildOptions, BuildPlan, BuildReport
+from .template_deps import TemplateAnalysis
+from .templating import Templates
+from .writer import StagedChanges, staged_changes, staged_directory
+
+CHECK_VARIABLE = "HNMATOME_CHECK_CACHE"  # set: verify every quick key (tests)
+COPIED = frozenset({"static", "resource"})
+PAGE_CHUNK = 8  # posts per job: bodies differ a lot in size, small jobs balance the workers
+OTHER_CHUNK = 128
+
+
+def _assemble(options: BuildOptions, plan: BuildPlan, loaded: LoadedPages) -> Site:
+    files = plan.files
+    return assemble(loaded.pages, plan.settings, drafts=options.drafts,
+                    static_files=frozenset(files.static),
+                    resources=bundle_resources(files, loaded.pages),
+                    asset_versions=asset_versions(files, {"css/syntax.css": syntax_css()}),
+                    search=options.search)
+
+
+def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
+                  plan: BuildPlan, previous: Manifest | None) -> BuildReport:
+    loaded = load_pages(project, plan.settings, plan.files, cache.pages)
+    site = _assemble(options, plan, loaded)
+    outputs = plan_outputs(site, plan.files.static)
+    incremental = previous is not None and (plan.out_dir / "index.html").is_file()
+    work = _work(project, plan, cache, site, outputs, loaded,
+                 previous if incremental and previous else Manifest())
+    guarded = (project.content_dir, project.templates_dir, project.static_dir)
+    jobs = options.jobs or render_pool.default_jobs()
+    with _staging(plan.out_dir, guarded, incremental) as (stage, changes):
+        work.stage = stage
+        outcomes = _render(work, outputs, jobs)
+        search, sink = None, None
+        if not incremental and options.search:
+            search, sink = _search(work, stage, stage, staging=True, cache_dir=project.cache_dir)
+        if changes is not None:
+            changes.written = [o.path for o in outcomes if o.written]
+            changes.removed = _removed(work.previous, outputs, search_too=not options.search)
+    if incremental and options.search:
+        search, sink = _search(work, plan.out_dir, plan.out_dir, staging=False,
+                               cache_dir=project.cache_dir)
+    records = {o.path: o.record for o in outcomes}
+    changed = [o.path for o in outcomes if o.written]
+    if sink is not None:
+        records.update(sink.records)
+        changed += sink.changed
+    if changes is not None:
+        changed += changes.removed
+    cache.models[str(plan.out_dir)] = SiteModel(site, {p.rel: p for p in loaded.pages},
+                                                plan.settings, project.templates_dir)
+    pages = sum(1 for output in outputs if output.is_page)
+    warnings = site.warnings + ((search.warning,) if search and search.warning else ())
+    cache.set_manifest(plan.out_dir, Manifest(plan.inputs, records, pages, warnings))
+    return BuildReport(plan.out_dir, pages, len(changed), 0.0,
+                       warnings, search, rendered=sum(o.rendered for o in outcomes),
+                       changed=tuple(changed),
+                       mode="incremental" if incremental else "full")
+
+
+def _work(project: Project, plan: BuildPlan, cache: BuildCache, site: Site,
+          outputs: tuple[Output, ...], loaded: LoadedPages,
+          previous: Manifest) -> render_pool.Work:
+    """What the workers need. On a full build the body renderer is made here, once, for the
+    forked workers to inherit; an incremental build makes it only if a body changed."""
+    templates = Templates(project.templates_dir, project.cache_dir / "build" / "jinja")
+    digester = Digester()
+    files = plan.files
+    analysis = _template_analysis(project, plan, cache, templates, outputs)
+    static = {rel: (project.static_dir / rel, digest) for rel, digest in files.static.items()}
+    resources = {}
+    for output in outputs:
+        if output.kind == "resource":
+            rel = output.key.rsplit("/", 1)[0] + "/" + output.term
+            resources[output.path] = (project.content_dir / rel, files.content[rel])
+    return render_pool.Work(
+        site=site, outputs=outputs, loaded=loaded, content_dir=project.content_dir,
+        settings=plan.settings,
+        renderer=None if previous.outputs else PageRenderer(project.templates_dir, plan.settings),
+        templates=templates, analysis=analysis, cache=cache,
+        answers=Answers(ShortcodeLinks(site), digester), body_environment=plan.bodies,
+        previous=previous, out_dir=plan.out_dir, stage=plan.out_dir, static=static,
+        resources=resources, digester=digester, check=bool(os.environ.get(CHECK_VARIABLE)))
+
+
+def _template_analysis(project: Project, plan: BuildPlan, cache: BuildCache,
+                       templates: Templates, outputs: tuple[Output, ...]) -> TemplateAnalysis:
+    """Analyses of the templates, kept in the cache while templates/ is unchanged; done here
+    for every template the outputs use, so forked workers inherit them."""
+    key = Digester().of(dict(plan.files.templates)).hex()
+    known = cache.template_uses.setdefault(key, {})
+    for other in [other for other in cache.template_uses if other != key]:
+        del cache.template_uses[other]
+    analysis = TemplateAnalysis(project.templates_dir, templates.env, known)
+    for name in {template_name(o) for o in outputs if o.kind not in CODE_RENDERED | COPIED}:
+        analysis.use(name)
+    return analysis
+
+
+def _render(work: render_pool.Work, outputs: tuple[Output, ...],
+            jobs: int) -> list[render_pool.Outcome]:
+    """Posts and pages first (lists need their bodies' stats), then everything else."""
+    pages = [n for n, output in enumerate(outputs) if output.is_page]
+    first = render_pool.run(work, pages, jobs, PAGE_CHUNK)
+    for _, key, record, fresh in render_pool.outcome_bodies(first.outcomes):
+        if fresh:
+            work.cache.add_body(key, record)
+        work.cache.use_bodies([key])
+    render_pool.raise_errors(first.errors)
+    bodies = {rel: record for rel, _, record, _ in render_pool.outcome_bodies(first.outcomes)}
+    rest = [n for n, output in enumerate(outputs) if not output.is_page]
+    lists = dataclasses.replace(
+        work, site=work.site.with_stats(render_pool.stats_by_rel(first.outcomes)),
+        bodies=bodies, digester=Digester())
+    second = render_pool.run(lists, rest, jobs, OTHER_CHUNK)
+    render_pool.raise_errors(second.errors)
+    missed = first.missed + second.missed
+    if missed:
+        raise AssertionError(f"context_keys.py missed changes of {len(missed)} outputs: "
+                             + ", ".join(sorted(missed)[:20]))
+    return first.outcomes + second.outcomes
+
+
+@contextlib.contextmanager
+def _staging(out_dir: Path, guarded: tuple[Path, ...],
+             incremental: bool) -> Iterator[tuple[Path, StagedChanges | None]]:
+    if incremental:
+        with staged_changes(out_dir, guarded) as changes:
+            yield changes.root, changes
+    else:
+        with staged_directory(out_dir, guarded) as root:
+            yield root, None
+
+
+def _removed(previous: Manifest, outputs: tuple[Output, ...], search_too: bool) -> list[str]:
+    """Outputs of the last build this one no longer has (search files are the search step's
+    business, unless search is off)."""
+    planned = {output.path for output in outputs}
+    return [path for path in previous.outputs
+            if path not in planned and (search_too or not SearchSink.owns(path))]
+
+
+def _search(work: render_pool.Work, site_dir: Path, root: Path, *, staging: bool,
+            cache_dir: Path) -> tuple[SearchReport, SearchSink]:
+    sink = SearchSink(root, work.previous, staging=staging)
+    report = add_search_index(sink, site_dir, work.settings.language, cache_dir)  # type: ignore[arg-type]
+    sink.remove_stale()
+    return report, sink

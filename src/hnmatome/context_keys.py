@@ -1,0 +1,189 @@
+"""Quick keys: a cheap first check of whether an output may have changed.
+
+An output's full fingerprint (build_fingerprints.py) needs its whole template context, and
+building ~9,000 contexts costs seconds. The quick key names, for each kind of output, the
+parts of the site model its context is built from (render.py), digested once per build and
+joined: the post itself, its neighbours and related posts; the posts of a list page; the term
+of a tag page by the posts it holds (not by their positions, which shift when a post is
+added). An output whose quick key is unchanged is kept without building its context; one whose
+key changed has its full fingerprint compared, and is rendered only if that changed too.
+
+So a quick key must cover everything its context builder reads. When a context builder in
+render.py starts reading more of the site, add it here: tests/test_build_cache_stale.py builds
+a site through a series of edits with HNMATOME_CHECK_CACHE=1, which computes both for every
+output and fails on any output whose key stayed while its fingerprint changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from . import sitemap
+from .feeds import full_content_rels
+from .fingerprint import Digester
+from .pagination import Pager
+from .plan import Output, section_pagers, term_pagers
+from .render import CODE_RENDERED, HOME_TAGS, template_name
+from .site import BodyStats, Entry, Site
+from .taxonomy import Taxonomy, Term, TermValue
+
+if TYPE_CHECKING:
+    from .build_cache import BodyRecord
+    from .template_deps import TemplateAnalysis
+
+BODY_TAKERS = frozenset({"feed", "atom"})  # outputs that render_output gives `bodies`
+
+
+class SiteKeys:
+    """Digests of the parts of one site model, each computed once, and the quick key of each
+    output built from them."""
+
+    def __init__(self, site: Site, digester: Digester, analysis: TemplateAnalysis) -> None:
+        self.site = site
+        self.digester = digester
+        self.analysis = analysis
+        self._entries: dict[str, str] = {}
+        self._common: dict[str, str] = {}
+        self._sections: tuple[Pager, ...] | None = None
+        self._full: frozenset[str] | None = None
+
+    def key(self, output: Output, body: BodyRecord | None = None) -> str | None:
+        """None for outputs that have no quick key (their fingerprint is always computed)."""
+        if output.kind in CODE_RENDERED or output.kind in ("static", "resource"):
+            return None
+        builder = getattr(self, f"_{output.kind}", None)
+        if builder is None:
+            return None
+        parts = [self._site_wide(template_name(output)), repr(output), *builder(output)]
+        if output.is_page:
+            if body is None:
+                return None
+            parts.append(body.digest.hex())
+        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+    def code_rendered(self, output: Output, bodies: Mapping[str, BodyRecord]) -> str | None:
+        """Feeds, the sitemap, robots.txt: what the Python functions that make them read
+        (feeds.py, sitemap.py), generously (a site feed depends on every post, although it
+        shows the newest fifty; it also holds the bodies of those fifty)."""
+        site = self.site
+        parts = [self._site_data(), repr(output)]
+        if output.kind in BODY_TAKERS:
+            term = site.taxonomy(output.key).term(output.term) if output.term else None
+            # every feed shows the newest feed_items posts of its list (feeds.py)
+            indexes = (term.posts if term else range(len(site.posts)))[: site.info.feed_items]
+            if term:
+                parts.append(self._members(site.taxonomy(output.key), term))
+            parts.append(self._posts(indexes))
+            in_full = self._in_feeds()
+            parts += [bodies[rel].digest.hex() for rel in
+                      (site.posts[index].rel for index in indexes)
+                      if rel in in_full and rel in bodies]
+        elif output.kind == "sitemap":
+            # exactly what sitemap_xml writes: each location with its date
+            parts.append(repr(list(sitemap._locations(site))))
+        elif output.kind not in ("robots", "syntax_css"):
+            return None
+        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+    def _in_feeds(self) -> frozenset[str]:
+        if self._full is None:
+            self._full = full_content_rels(self.site)
+        return self._full
+
+    def _site_data(self) -> str:
+        found = self._common.get("")
+        if found is None:
+            found = self._common[""] = self.digester.of((self.site.info,
+                                                         self.site.links)).hex()
+        return found
+
+    # -- parts ----------------------------------------------------------------------------
+
+    def entry(self, entry: Entry | None) -> str:
+        if entry is None:
+            return "-"
+        found = self._entries.get(entry.rel)
+        if found is None:
+            # An entry's repr shows every field (none is repr=False: checked below), and the
+            # values in it (text, dates, front matter) print in full; 5x quicker than a
+            # Digester walk, which matters at 1,000+ posts per build.
+            text = repr(entry) if _ENTRY_REPR_IS_COMPLETE else self.digester.of(entry).hex()
+            found = hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                    digest_size=16).hexdigest()
+            self._entries[entry.rel] = found
+        return found
+
+    def _posts(self, indexes: Iterable[int]) -> str:
+        posts = self.site.posts
+        return ",".join(self.entry(posts[index]) for index in indexes)
+
+    def _members(self, taxonomy: Taxonomy, term: Term) -> str:
+        posts = self.site.posts
+        members = ",".join(posts[index].rel for index in term.posts)
+        return f"{taxonomy.name}|{term.key}|{term.name}|{term.path}|{members}"
+
+    def _site_wide(self, template: str) -> str:
+        """What every page's context holds (render._base_context) and its template files."""
+        found = self._common.get(template)
+        if found is None:
+            site = self.site
+            use = self.analysis.use(template)
+            headers = [(t.name, t.title, t.path) for t in site.taxonomies]
+            parts: list[object] = [use.files.hex(), site.info, site.links, site.pages, headers]
+            if "taxonomies" in use.uses:
+                parts.append(site.taxonomies)
+            found = self._common[template] = self.digester.of(tuple(parts)).hex()
+        return found
+
+    # -- one builder per kind of output (render._template_context) ---------------------------
+
+    def _post(self, output: Output) -> list[str]:
+        site = self.site
+        index = site.post_index(output.key)
+        related = ",".join(self.entry(entry) for entry in site.related_to(index))
+        return [self.entry(site.entry(output.key)), self.entry(site.newer(index)),
+                self.entry(site.older(index)), related]
+
+    def _page(self, output: Output) -> list[str]:
+        return [self.entry(self.site.entry(output.key))]
+
+    def _home(self, output: Output) -> list[str]:
+        site = self.site
+        tags, months = site.taxonomy("tags"), site.taxonomy("months")
+        return [self._posts(range(min(site.info.home_size, len(site.posts)))),
+                *(self._members(tags, term) for term in tags.terms[:HOME_TAGS]),
+                *(self._members(months, term) for term in months.terms), str(len(site.posts))]
+
+    def _section(self, output: Output) -> list[str]:
+        if self._sections is None:
+            self._sections = section_pagers(self.site)
+        pager = self._sections[output.number - 1]
+        return [_pager(pager), self._posts(pager.items)]
+
+    def _term(self, output: Output) -> list[str]:
+        taxonomy = self.site.taxonomy(output.key)
+        term = taxonomy.term(output.term)
+        pager = term_pagers(self.site, output.key, output.term)[output.number - 1]
+        return [taxonomy.title, self._members(taxonomy, term), _pager(pager),
+                self._posts(pager.items)]
+
+    def _alias(self, output: Output) -> list[str]:
+        return []
+
+    def _notfound(self, output: Output) -> list[str]:
+        return []
+
+    def _taxonomy(self, output: Output) -> list[str]:
+        taxonomy = self.site.taxonomy(output.key)
+        return [taxonomy.title, *(self._members(taxonomy, term) for term in taxonomy.terms)]
+
+
+def _pager(pager: Pager) -> str:
+    return repr([(field.name, getattr(pager, field.name))
+                 for field in dataclasses.fields(pager) if field.name != "items"])
+
+
+_ENTRY_REPR_IS_COMPLETE = all(field.repr for field in dataclasses.fields(Entry)) and all(
+    field.repr for kind in (BodyStats, TermValue) for field in dataclasses.fields(kind))
