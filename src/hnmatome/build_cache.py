@@ -188,6 +188,8 @@ class BuildCache:
         self._state: dict[str, Any] | None = None
         self._manifests: dict[str, Manifest | None] = {}
         self._dirty_manifests: set[str] = set()
+        self._model: tuple[bytes, Any] | None = None
+        self._model_changed = False
         self._used_bodies: set[bytes] = set()
         self._started = time.time()
         # the last site model built into each output directory, in memory only (serve renders
@@ -218,6 +220,17 @@ class BuildCache:
     @property
     def body_records(self) -> dict[bytes, BodyRecord]:
         return self._loaded_state()["bodies"]
+
+    def site_model(self, key: bytes) -> Any:
+        """The last site model and its planned outputs, if they came from `key`."""
+        if self._model is None:
+            found = self._read("model.pickle")
+            self._model = found if isinstance(found, tuple) and len(found) == 2 else (b"", None)
+        return self._model[1] if self._model[0] == key else None
+
+    def remember_site_model(self, key: bytes, model: Any) -> None:
+        self._model = (key, model)
+        self._model_changed = True
 
     @property
     def template_uses(self) -> dict[str, Any]:
@@ -280,6 +293,9 @@ class BuildCache:
             if manifest is not None:
                 _save(self.directory / self._manifest_name(Path(key)), manifest.to_data())
         self._dirty_manifests.clear()
+        if self._model_changed and self._model is not None:
+            _save(self.directory / "model.pickle", self._model)
+            self._model_changed = False
         if self._state is not None:
             bodies = self._state["bodies"]
             self._state["bodies"] = {key: record for key, record in bodies.items()

@@ -21,7 +21,6 @@ from .context_keys import BODY_TAKERS
 from .fingerprint import Unfingerprintable, code_fingerprint, digest_bytes
 from .plan import Output
 from .render import CODE_RENDERED, template_context
-from .shortcodes import RenderedBody
 
 if TYPE_CHECKING:
     from .render_pool import Work
@@ -33,6 +32,8 @@ def takes_bodies(output: Output) -> bool:
 
 
 def of_page(work: Work, output: Output, body: BodyRecord) -> bytes:
+    from .shortcodes import RenderedBody
+
     marker = f"<!--body {body.digest.hex()}-->"
     stand_in = RenderedBody(html=marker, text=marker, comment_count=body.stats.comment_count,
                             first_comment=marker)

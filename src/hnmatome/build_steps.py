@@ -13,26 +13,36 @@ import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import render_pool
 from .build_cache import Answers, BuildCache, Manifest
-from .build_inputs import LoadedPages, asset_versions, bundle_resources, load_pages
+from .build_inputs import (
+    LoadedPages,
+    asset_versions,
+    bundle_resources,
+    load_pages,
+    settings_digest,
+)
 from .fingerprint import Digester
+from .output_work import COPIED, Outcome, Work
 from .plan import Output, plan_outputs
 from .project import Project
 from .quick_render import SiteModel
 from .render import CODE_RENDERED, syntax_css, template_name
 from .search_index import SearchReport, add_search_index
 from .search_sink import SearchSink
-from .shortcodes import PageRenderer
 from .site import ShortcodeLinks, Site, assemble
 from .site_build import BuildOptions, BuildPlan, BuildReport
 from .template_deps import TemplateAnalysis
 from .templating import Templates
 from .writer import StagedChanges, staged_changes, staged_directory
 
+if TYPE_CHECKING:
+    from .shortcodes import PageRenderer
+
 CHECK_VARIABLE = "HNMATOME_CHECK_CACHE"  # set: verify every quick key (tests)
-COPIED = frozenset({"static", "resource"})
+
 PAGE_CHUNK = 8  # posts per job: bodies differ a lot in size, small jobs balance the workers
 OTHER_CHUNK = 128
 
@@ -46,11 +56,30 @@ def _assemble(options: BuildOptions, plan: BuildPlan, loaded: LoadedPages) -> Si
                     search=options.search)
 
 
+def _site_and_outputs(options: BuildOptions, plan: BuildPlan, loaded: LoadedPages,
+                      cache: BuildCache) -> tuple[Site, tuple[Output, ...]]:
+    """The site model and its outputs. Assembling and planning cost a third of a second on
+    the corpus; when no front matter, bundle file, static file or setting changed (a post's
+    text was edited), they are the last build's, kept in the cache."""
+    pages = [repr(dataclasses.replace(page, body="", body_line=0, source_hash=""))
+             for page in loaded.pages]
+    others = {rel: digest for rel, digest in plan.files.content.items()
+              if not rel.endswith(".md")}
+    key = Digester().of((pages, others, dict(plan.files.static), settings_digest(plan.settings),
+                         options.drafts, options.search))
+    known = cache.site_model(key)
+    if known is not None:
+        return known
+    site = _assemble(options, plan, loaded)
+    found = (site, plan_outputs(site, plan.files.static))
+    cache.remember_site_model(key, found)
+    return found
+
+
 def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
                   plan: BuildPlan, previous: Manifest | None) -> BuildReport:
     loaded = load_pages(project, plan.settings, plan.files, cache.pages)
-    site = _assemble(options, plan, loaded)
-    outputs = plan_outputs(site, plan.files.static)
+    site, outputs = _site_and_outputs(options, plan, loaded, cache)
     incremental = previous is not None and (plan.out_dir / "index.html").is_file()
     work = _work(project, plan, cache, site, outputs, loaded,
                  previous if incremental and previous else Manifest())
@@ -88,7 +117,7 @@ def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
 
 def _work(project: Project, plan: BuildPlan, cache: BuildCache, site: Site,
           outputs: tuple[Output, ...], loaded: LoadedPages,
-          previous: Manifest) -> render_pool.Work:
+          previous: Manifest) -> Work:
     """What the workers need. On a full build the body renderer is made here, once, for the
     forked workers to inherit; an incremental build makes it only if a body changed."""
     templates = Templates(project.templates_dir, project.cache_dir / "build" / "jinja")
@@ -101,10 +130,10 @@ def _work(project: Project, plan: BuildPlan, cache: BuildCache, site: Site,
         if output.kind == "resource":
             rel = output.key.rsplit("/", 1)[0] + "/" + output.term
             resources[output.path] = (project.content_dir / rel, files.content[rel])
-    return render_pool.Work(
+    return Work(
         site=site, outputs=outputs, loaded=loaded, content_dir=project.content_dir,
         settings=plan.settings,
-        renderer=None if previous.outputs else PageRenderer(project.templates_dir, plan.settings),
+        renderer=None if previous.outputs else _renderer(project, plan),
         templates=templates, analysis=analysis, cache=cache,
         answers=Answers(ShortcodeLinks(site), digester), body_environment=plan.bodies,
         previous=previous, out_dir=plan.out_dir, stage=plan.out_dir, static=static,
@@ -125,8 +154,8 @@ def _template_analysis(project: Project, plan: BuildPlan, cache: BuildCache,
     return analysis
 
 
-def _render(work: render_pool.Work, outputs: tuple[Output, ...],
-            jobs: int) -> list[render_pool.Outcome]:
+def _render(work: Work, outputs: tuple[Output, ...],
+            jobs: int) -> list[Outcome]:
     """Posts and pages first (lists need their bodies' stats), then everything else."""
     pages = [n for n, output in enumerate(outputs) if output.is_page]
     first = render_pool.run(work, pages, jobs, PAGE_CHUNK)
@@ -168,9 +197,15 @@ def _removed(previous: Manifest, outputs: tuple[Output, ...], search_too: bool) 
             if path not in planned and (search_too or not SearchSink.owns(path))]
 
 
-def _search(work: render_pool.Work, site_dir: Path, root: Path, *, staging: bool,
+def _search(work: Work, site_dir: Path, root: Path, *, staging: bool,
             cache_dir: Path) -> tuple[SearchReport, SearchSink]:
     sink = SearchSink(root, work.previous, staging=staging)
     report = add_search_index(sink, site_dir, work.settings.language, cache_dir)  # type: ignore[arg-type]
     sink.remove_stale()
     return report, sink
+
+
+def _renderer(project: Project, plan: BuildPlan) -> PageRenderer:
+    from .shortcodes import PageRenderer  # the markdown stack: only when bodies render
+
+    return PageRenderer(project.templates_dir, plan.settings)

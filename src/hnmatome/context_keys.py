@@ -25,7 +25,7 @@ from .feeds import full_content_rels
 from .fingerprint import Digester
 from .pagination import Pager
 from .plan import Output, section_pagers, term_pagers
-from .render import CODE_RENDERED, HOME_TAGS, template_name
+from .render import HOME_TAGS, template_name
 from .site import BodyStats, Entry, Site
 from .taxonomy import Taxonomy, Term, TermValue
 
@@ -48,13 +48,14 @@ class SiteKeys:
         self._common: dict[str, str] = {}
         self._sections: tuple[Pager, ...] | None = None
         self._full: frozenset[str] | None = None
+        self._taxonomies = {taxonomy.name: taxonomy for taxonomy in site.taxonomies}
+        self._terms: dict[tuple[str, str], tuple[str, tuple[Pager, ...]]] = {}
+        self._builders = {kind: getattr(self, f"_{kind}") for kind in _BUILT}
 
     def key(self, output: Output, body: BodyRecord | None = None) -> str | None:
         """None for outputs that have no quick key (their fingerprint is always computed)."""
-        if output.kind in CODE_RENDERED or output.kind in ("static", "resource"):
-            return None
-        builder = getattr(self, f"_{output.kind}", None)
-        if builder is None:
+        builder = self._builders.get(output.kind)
+        if builder is None:  # feeds, copies (their fingerprint is their key), new kinds
             return None
         parts = [self._site_wide(template_name(output)), repr(output), *builder(output)]
         if output.is_page:
@@ -70,11 +71,11 @@ class SiteKeys:
         site = self.site
         parts = [self._site_data(), repr(output)]
         if output.kind in BODY_TAKERS:
-            term = site.taxonomy(output.key).term(output.term) if output.term else None
+            term = self._taxonomies[output.key].term(output.term) if output.term else None
             # every feed shows the newest feed_items posts of its list (feeds.py)
             indexes = (term.posts if term else range(len(site.posts)))[: site.info.feed_items]
             if term:
-                parts.append(self._members(site.taxonomy(output.key), term))
+                parts.append(self._term_data(output.key, output.term)[0])
             parts.append(self._posts(indexes))
             in_full = self._in_feeds()
             parts += [bodies[rel].digest.hex() for rel in
@@ -118,6 +119,16 @@ class SiteKeys:
     def _posts(self, indexes: Iterable[int]) -> str:
         posts = self.site.posts
         return ",".join(self.entry(posts[index]) for index in indexes)
+
+    def _term_data(self, taxonomy: str, key: str) -> tuple[str, tuple[Pager, ...]]:
+        """(members, pagers) of a term, shared by its pages and its feed."""
+        found = self._terms.get((taxonomy, key))
+        if found is None:
+            term = self._taxonomies[taxonomy].term(key)
+            found = (self._members(self._taxonomies[taxonomy], term),
+                     term_pagers(self.site, taxonomy, key))
+            self._terms[(taxonomy, key)] = found
+        return found
 
     def _members(self, taxonomy: Taxonomy, term: Term) -> str:
         posts = self.site.posts
@@ -163,10 +174,9 @@ class SiteKeys:
         return [_pager(pager), self._posts(pager.items)]
 
     def _term(self, output: Output) -> list[str]:
-        taxonomy = self.site.taxonomy(output.key)
-        term = taxonomy.term(output.term)
-        pager = term_pagers(self.site, output.key, output.term)[output.number - 1]
-        return [taxonomy.title, self._members(taxonomy, term), _pager(pager),
+        members, pagers = self._term_data(output.key, output.term)
+        pager = pagers[output.number - 1]
+        return [self._taxonomies[output.key].title, members, _pager(pager),
                 self._posts(pager.items)]
 
     def _alias(self, output: Output) -> list[str]:
@@ -180,9 +190,13 @@ class SiteKeys:
         return [taxonomy.title, *(self._members(taxonomy, term) for term in taxonomy.terms)]
 
 
+_BUILT = ("post", "page", "home", "section", "term", "alias", "notfound", "taxonomy")
+# every field a template may read (the items are in the key as the posts they are)
+_PAGER_FIELDS = tuple(field.name for field in dataclasses.fields(Pager) if field.name != "items")
+
+
 def _pager(pager: Pager) -> str:
-    return repr([(field.name, getattr(pager, field.name))
-                 for field in dataclasses.fields(pager) if field.name != "items"])
+    return repr(tuple(getattr(pager, name) for name in _PAGER_FIELDS))
 
 
 _ENTRY_REPR_IS_COMPLETE = all(field.repr for field in dataclasses.fields(Entry)) and all(

@@ -19,7 +19,6 @@ from .errors import UserError
 from .plan import Output
 from .render import render_output
 from .settings import Settings
-from .shortcodes import PageRenderer
 from .site import ShortcodeLinks, Site
 from .templating import Templates
 from .writer import replace_file
@@ -66,6 +65,8 @@ def render_edited_pages(model: SiteModel, content_dir: Path, out_dir: Path,
 
 
 def _render(model: SiteModel, out_dir: Path, pages: list[SourcePage]) -> dict[str, bytes] | None:
+    from .shortcodes import PageRenderer
+
     renderer = PageRenderer(model.templates_dir, model.settings)
     templates = Templates(model.templates_dir)
     links = ShortcodeLinks(model.site)

@@ -6,17 +6,18 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from pygments.formatters import HtmlFormatter
 
 from . import feeds, sitemap, social, urls
 from .plan import Output, section_pagers, term_pagers
-from .shortcodes import RenderedBody
 from .site import Entry, Site, stats_of
 from .taxonomy import Term, month_label, tag_cloud
 from .templating import Templates
+
+if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
+    from .shortcodes import RenderedBody
 
 SYNTAX_LIGHT_STYLE = "default"
 SYNTAX_DARK_STYLE = "github-dark"
@@ -215,12 +216,21 @@ def robots_txt(site: Site) -> bytes:
 def syntax_css() -> bytes:
     """Pygments token colours for `.highlight` blocks: light by default, dark under the
     `data-theme="dark"` attribute the theme script sets on <html>."""
+    from pygments.formatters import HtmlFormatter  # only for this stylesheet
+
     rules = []
     for style, scope in ((SYNTAX_LIGHT_STYLE, ".highlight"),
                          (SYNTAX_DARK_STYLE, ':root[data-theme="dark"] .highlight')):
+        # One rule per distinct declaration, its selectors grouped: a third of the size.
+        grouped: dict[str, list[str]] = {}
         for line in HtmlFormatter(style=style).get_style_defs(scope).splitlines():
             if line.startswith(scope):  # drop global `pre` and line-number rules
                 # Lexers flag what they cannot parse (Hugo front matter, shortcodes in a code
                 # sample) as errors; a red box around them helps nobody reading the post.
-                rules.append(_ERROR_BORDER.sub("", line.split(" /*", 1)[0]))
+                selector, _, body = _ERROR_BORDER.sub("", line.split(" /*", 1)[0]).partition("{")
+                declarations = body.strip().rstrip("}").strip().rstrip(";").strip()
+                if declarations:
+                    grouped.setdefault(declarations, []).append(selector.strip())
+        rules += [f"{','.join(selectors)}{{{declarations}}}"
+                  for declarations, selectors in grouped.items()]
     return ("\n".join(rules) + "\n").encode()

@@ -10,14 +10,16 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import urls
 from .content import SourcePage
 from .related import related_posts
 from .settings import Settings
-from .shortcodes import RenderedBody
 from .taxonomy import Taxonomy, TermValue, build_taxonomy, term_value
+
+if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
+    from .shortcodes import RenderedBody
 
 TAXONOMY_TITLES = {"tags": "タグ", "months": "月別アーカイブ"}
 READING_CHARS_PER_MINUTE = 600

@@ -82,6 +82,7 @@ def urlize(text: str) -> str:
     return "/".join(_clean_segments(_go_lower(sanitize(text))))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; list pages escape the same paths over and over
 def escape(site_path: str) -> str:
     """Percent-escape a site path the way Go's URL.EscapedPath does (Hugo's hrefs)."""
     return quote(site_path, safe=_PATH_SAFE)

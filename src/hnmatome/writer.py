@@ -174,7 +174,14 @@ class OutputTree:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._claims: dict[str, str] = {}
+        self._folders: set[Path] = set()  # made already: one mkdir per folder, not per file
         self.files_written = 0
+
+    def _folder(self, target: Path) -> None:
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
 
     def _claim(self, rel: str, source: str) -> Path:
         if rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
@@ -188,7 +195,7 @@ class OutputTree:
     def write(self, rel: str, data: bytes, source: str) -> None:
         target = self._claim(rel, source)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target)
             target.write_bytes(data)  # a fresh staging directory: nobody else can see it yet
         except (IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
             raise self._clash(rel, source) from exc
@@ -197,7 +204,7 @@ class OutputTree:
     def copy(self, rel: str, src: Path, source: str) -> None:
         target = self._claim(rel, source)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target)
             shutil.copyfile(src, target)
         except (IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
             raise self._clash(rel, source) from exc

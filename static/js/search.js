@@ -8,6 +8,7 @@
 const RUN = /[\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
 const JAPANESE = /^[\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
 export const INDEX_LANGUAGE = "en"; /* search_index.INDEX_LANGUAGE */
+const KEEP_SPACE_AFTER = "·.,:;!?"; /* a paragraph end or Latin punctuation, then Japanese */
 const PAGE = 8;
 
 /* The Pagefind queries for what the reader typed: one per space-separated word, all of which
@@ -41,57 +42,67 @@ function encodeWord(word) {
   return tokens.length > 1 ? `"${tokens.join(" ")}"` : tokens.join("");
 }
 
-/* Pagefind's excerpt (HTML: text with <mark> around matches) as plain [text, marked] pieces,
-   the character pairs joined back into the words they came from (" · " ends a paragraph, see
-   search_index._closed). The markup is parsed inert
-   (a <template> never runs scripts or loads images) and only text and <mark> survive. */
-export function excerptPieces(chars) {
-  const out = [];
+/* Pagefind's excerpt as plain text, the character pairs joined back into the words they came
+   from (" · " ends a paragraph, see search_index._closed). `chars` are the excerpt's
+   characters; its <mark>s are not used: they cover whole tokens, so markTerms marks what the
+   reader typed instead. */
+export function excerptText(chars) {
+  let out = "";
   for (let i = 0; i < chars.length; i += 1) {
-    const [ch, marked] = chars[i];
+    const ch = chars[i];
     if (ch !== " ") {
-      out.push([ch, marked]);
+      out += ch;
       continue;
     }
     let j = i;
-    while (j + 1 < chars.length && chars[j + 1][0] === " ") j += 1;
+    while (j + 1 < chars.length && chars[j + 1] === " ") j += 1;
     const before = out[out.length - 1];
     const after = chars[j + 1];
-    if (before && after && JAPANESE.test(before[0]) && after[0] === before[0]) {
-      before[1] = before[1] || after[1]; /* the overlap of two pairs: keep one character */
-      i = j + 1;
-    } else if (before && after && before[0] !== "·" && after[0] !== "·"
-               && (JAPANESE.test(before[0]) || JAPANESE.test(after[0]))) {
+    if (before && after && JAPANESE.test(before) && after === before) {
+      i = j + 1; /* the overlap of two pairs: keep one character */
+    } else if (before && after && !KEEP_SPACE_AFTER.includes(before) && after !== "·"
+               && (JAPANESE.test(before) || JAPANESE.test(after))) {
       i = j; /* a cut between Japanese and something else: not a real space */
     } else {
-      out.push([" ", false]);
+      out += " ";
       i = j;
     }
   }
+  return out;
+}
+
+/* `text` as [piece, marked] pairs, every occurrence of a typed word marked. */
+export function markTerms(text, typed) {
+  const words = typed.normalize("NFKC").toLowerCase().split(/[\s"]+/).filter(Boolean);
+  const lower = text.toLowerCase();
+  const marked = new Array(text.length).fill(false);
+  if (lower.length === text.length) {
+    for (const word of words) {
+      for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + word.length)) {
+        marked.fill(true, at, at + word.length);
+      }
+    }
+  }
   const pieces = [];
-  for (const [ch, marked] of out) {
+  for (let i = 0; i < text.length; i += 1) {
     const tail = pieces[pieces.length - 1];
-    if (tail && tail[1] === marked) tail[0] += ch;
-    else pieces.push([ch, marked]);
+    if (tail && tail[1] === marked[i]) tail[0] += text[i];
+    else pieces.push([text[i], marked[i]]);
   }
   return pieces;
 }
 
 function excerptChars(html) {
+  /* Parsed inert (a <template> never runs scripts or loads images); only the text is kept. */
   const holder = document.createElement("template");
   holder.innerHTML = html;
-  const chars = [];
-  holder.content.childNodes.forEach((node) => {
-    const marked = node.nodeName === "MARK";
-    for (const ch of node.textContent) chars.push([ch, marked]);
-  });
-  return chars;
+  return Array.from(holder.content.textContent);
 }
 
-function excerptNode(html) {
+function excerptNode(html, typed) {
   const out = document.createElement("span");
   out.className = "search-excerpt";
-  for (const [text, marked] of excerptPieces(excerptChars(html))) {
+  for (const [text, marked] of markTerms(excerptText(excerptChars(html)), typed)) {
     if (marked) {
       const mark = document.createElement("mark");
       mark.textContent = text;
@@ -103,7 +114,7 @@ function excerptNode(html) {
   return out;
 }
 
-function resultItem(data) {
+function resultItem(data, typed) {
   const item = document.createElement("li");
   const link = document.createElement("a");
   link.href = data.url;
@@ -117,7 +128,7 @@ function resultItem(data) {
     date.textContent = data.meta.date;
     link.appendChild(date);
   }
-  link.appendChild(excerptNode(data.excerpt || ""));
+  link.appendChild(excerptNode(data.excerpt || "", typed));
   item.appendChild(link);
   return item;
 }
@@ -127,6 +138,23 @@ export function matchingAll(searches) {
   if (!searches.length) return [];
   const others = searches.slice(1).map((search) => new Set(search.results.map((r) => r.id)));
   return searches[0].results.filter((result) => others.every((ids) => ids.has(result.id)));
+}
+
+/* Pagefind, opened on the index. Pagefind reads <html lang> once, when it starts, to choose
+   how to cut queries; under "ja" it would cut the pairs again (新幹 -> 新 幹). The query is cut
+   already, so it starts under the index's language and the page gets its own back at once. */
+async function openIndex(bundle) {
+  const root = document.documentElement;
+  const lang = root.getAttribute("lang");
+  root.setAttribute("lang", INDEX_LANGUAGE);
+  try {
+    const pagefind = await import(bundle + "pagefind.js");
+    await pagefind.options({ excerptLength: 50, exactDiacritics: true });
+    await pagefind.init(INDEX_LANGUAGE);
+    return pagefind;
+  } finally {
+    root.setAttribute("lang", lang);
+  }
 }
 
 /* Wires the search dialog; returns run() for site.js. */
@@ -142,11 +170,7 @@ export function startSearch(dialog) {
 
   const load = () => {
     if (!engine) {
-      engine = import(dialog.dataset.bundle + "pagefind.js").then(async (pagefind) => {
-        await pagefind.options({ excerptLength: 50, exactDiacritics: true });
-        await pagefind.init(INDEX_LANGUAGE);
-        return pagefind;
-      });
+      engine = openIndex(dialog.dataset.bundle);
       engine.catch(() => { engine = null; });
     }
     return engine;
@@ -157,7 +181,8 @@ export function startSearch(dialog) {
     shown += batch.length;
     more.hidden = shown >= found.length;
     const rows = await Promise.all(batch.map((result) => result.data()));
-    if (ticket === latest) rows.forEach((data) => list.appendChild(resultItem(data)));
+    const typed = input.value;
+    if (ticket === latest) rows.forEach((data) => list.appendChild(resultItem(data, typed)));
   };
 
   const run = async () => {

@@ -2,7 +2,7 @@
 //   node pagefind_query.mjs <public dir> <bundle URL> <site base URL> query...
 // The query is cut by the site's own static/js/search.js, Pagefind's own pagefind.js runs it
 // (its files fetched over HTTP from <bundle URL>, a test server on 127.0.0.1), and excerpts
-// are put back together by search.js. Prints {query: [{url, title, date, excerpt, text}]}.
+// are put back together and marked by search.js. Prints {query: [{url, title, date, excerpt, text}]}.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -14,15 +14,9 @@ await pagefind.init(search.INDEX_LANGUAGE);
 
 const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
 function chars(html) {
-  // Node has no DOM: split on <mark> by hand (Pagefind's excerpts hold text and <mark> only).
-  const out = [];
-  let marked = false;
-  for (const part of html.split(/(<\/?mark>)/)) {
-    if (part === "<mark>") marked = true;
-    else if (part === "</mark>") marked = false;
-    else for (const ch of part.replace(/&(amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e])) out.push([ch, marked]);
-  }
-  return out;
+  // Node has no DOM: Pagefind's excerpts hold text and <mark> only, so strip the tags by hand.
+  return Array.from(html.replace(/<\/?mark>/g, "").replace(/&(amp|lt|gt|quot|#39);/g,
+                                                          (e) => ENTITIES[e]));
 }
 
 const answers = {};
@@ -32,7 +26,7 @@ for (const query of queries) {
   const rows = [];
   for (const result of results) {
     const data = await result.data();
-    const pieces = search.excerptPieces(chars(data.excerpt));
+    const pieces = search.markTerms(search.excerptText(chars(data.excerpt)), query);
     rows.push({ url: data.url, title: data.meta.title, date: data.meta.date ?? null,
                 excerpt: data.excerpt,
                 text: pieces.map(([text, marked]) => (marked ? `[${text}]` : text)).join("") });

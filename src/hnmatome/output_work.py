@@ -1,0 +1,295 @@
+"""One output of a build: decide whether the last build's file is still right (`check`), and
+if not, render it and write it when its bytes differ (`produce`).
+
+An output is kept when its quick key (context_keys.py) is unchanged, or else when its full
+fingerprint (build_fingerprints.py) is, and the file on disk is still the one the last build
+wrote. A post or page also needs its rendered body: taken from the body cache while every
+question it asked the site still has the same answer, rendered otherwise."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import build_fingerprints as fingerprints
+from .build_cache import (
+    Answers,
+    BodyRecord,
+    BuildCache,
+    Manifest,
+    OutputRecord,
+    PackWriter,
+    RecordingContext,
+    body_key,
+    content_digest,
+    stamp_of,
+)
+from .build_inputs import LoadedPages, with_body
+from .content import SourcePage
+from .context_keys import SiteKeys
+from .feeds import full_content_rels
+from .fingerprint import Digester
+from .plan import Output
+from .render import render_output
+from .settings import Settings
+from .site import Site, stats_of
+from .template_deps import TemplateAnalysis
+from .templating import Templates
+from .writer import OutputTree
+
+if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
+    from .shortcodes import PageRenderer, RenderedBody
+
+COPIED = frozenset({"static", "resource"})
+
+
+@dataclass
+class Work:
+    """Everything rendering needs; forked workers inherit it."""
+
+    site: Site
+    outputs: Sequence[Output]
+    loaded: LoadedPages
+    content_dir: Path
+    settings: Settings
+    renderer: PageRenderer | None  # None: made when the first body needs rendering
+    templates: Templates
+    analysis: TemplateAnalysis
+    cache: BuildCache
+    answers: Answers
+    body_environment: bytes  # code, shortcode templates, settings, options (see body_key)
+    previous: Manifest  # empty on a full build: nothing is kept
+    out_dir: Path  # where kept outputs are
+    stage: Path  # where changed outputs are written
+    static: Mapping[str, tuple[Path, str]]  # static rel -> (file, digest)
+    resources: Mapping[str, tuple[Path, str]]  # output path -> (bundle file, digest)
+    bodies: Mapping[str, BodyRecord] = field(default_factory=dict)  # by rel, for feeds
+    digester: Digester = field(default_factory=Digester)
+    # render even the outputs whose quick keys match, and report any whose bytes changed
+    check: bool = False
+    pages: Mapping[str, SourcePage] = field(init=False)
+    keys: SiteKeys = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = {page.rel: page for page in self.loaded.pages}
+        self.keys = SiteKeys(self.site, self.digester, self.analysis)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: str
+    record: OutputRecord
+    written: bool  # False: the file the last build left is still right
+    rendered: bool
+    body: tuple[str, bytes, BodyRecord, bool] | None = None  # rel, key, record, newly rendered
+
+
+@dataclass(frozen=True)
+class Todo:
+    """An output `check` could not keep, with what it found out on the way."""
+
+    number: int
+    quick: str | None = None
+    fingerprint: bytes | None = None
+    body: BodyRecord | None = None  # a valid cached body (posts and pages)
+
+
+# --------------------------------------------------------------------------- check
+
+
+def check(work: Work, number: int, missed: list[str]) -> Outcome | Todo:
+    output = work.outputs[number]
+    if output.kind in COPIED:
+        fingerprint = fingerprints.of_copy(output, _copy_source(work, output)[1])
+        return _kept(work, output, fingerprint, None) or Todo(number, None, fingerprint)
+    body = None
+    if output.is_page:
+        page = work.pages[output.key]
+        body = work.cache.body(body_key(work.body_environment, page), work.answers)
+        if body is None:
+            return Todo(number)
+    quick = work.keys.key(output, body)
+    kept = _kept_by_key(work, output, quick, missed, body)
+    if kept:
+        return _with_body(kept, work, output, body, fresh=False)
+    fingerprint = _fingerprint(work, output, quick, body)
+    kept = _kept(work, output, fingerprint, quick)
+    if kept:
+        return _with_body(kept, work, output, body, fresh=False)
+    return Todo(number, quick, fingerprint, body)
+
+
+def _with_body(outcome: Outcome, work: Work, output: Output, body: BodyRecord | None,
+               fresh: bool) -> Outcome:
+    if body is None:
+        return outcome
+    page = work.pages[output.key]
+    return dataclasses.replace(
+        outcome, body=(page.rel, body_key(work.body_environment, page), body, fresh))
+
+
+def _kept_by_key(work: Work, output: Output, quick: str | None, missed: list[str],
+                 body: BodyRecord | None = None) -> Outcome | None:
+    """The last build's output, when its quick key is unchanged (no context is built)."""
+    record = work.previous.outputs.get(output.path)
+    if not (quick and record and record.quick == quick
+            and record.on_disk(f"{work.out_dir}/{output.path}")):
+        return None
+    if work.check and content_digest(_render_now(work, output, body)) != record.content:
+        missed.append(output.path)
+    return Outcome(output.path, record, written=False, rendered=False)
+
+
+def _render_now(work: Work, output: Output, body: BodyRecord | None) -> bytes:
+    """The output's bytes, rendered regardless of any cache (the check mode's evidence)."""
+    rendered = None
+    if body is not None:
+        rendered = read_body(work, body) or render_body(work, work.pages[output.key], None)[0]
+    bodies = feed_bodies(work) if fingerprints.takes_bodies(output) else None
+    return render_output(output, work.site, work.templates, rendered, bodies=bodies)
+
+
+def _fingerprint(work: Work, output: Output, quick: str | None,
+                 body: BodyRecord | None = None) -> bytes:
+    """The output's fingerprint; b'' (unknown) on a full build, where nothing is kept and the
+    quick key is enough for the next build (computing it for every output would cost a
+    fifth of the build)."""
+    if not work.previous.outputs and quick is not None and not work.check:
+        return b""
+    if body is not None:
+        return fingerprints.of_page(work, output, body)
+    return fingerprints.of_output(work, output)
+
+
+def _kept(work: Work, output: Output, fingerprint: bytes, quick: str | None) -> Outcome | None:
+    record = work.previous.outputs.get(output.path)
+    if fingerprint and record and record.fingerprint == fingerprint and record.on_disk(
+            f"{work.out_dir}/{output.path}"):
+        return Outcome(output.path, dataclasses.replace(record, quick=quick), written=False,
+                       rendered=False)
+    return None
+
+
+# --------------------------------------------------------------------------- produce
+
+
+def produce(work: Work, todo: Todo, tree: OutputTree, packs: PackWriter | None) -> Outcome:
+    output = work.outputs[todo.number]
+    if output.kind in COPIED:
+        return _copy(work, output, tree, todo.fingerprint or b"")
+    if output.is_page:
+        return _produce_page(work, output, todo, tree, packs)
+    quick = todo.quick if todo.fingerprint is not None else work.keys.key(output)
+    fingerprint = todo.fingerprint
+    if fingerprint is None:
+        fingerprint = _fingerprint(work, output, quick)
+    bodies = feed_bodies(work) if fingerprints.takes_bodies(output) else None
+    data = render_output(output, work.site, work.templates, bodies=bodies)
+    return _store(work, output, fingerprint, quick, data, tree)
+
+
+def _produce_page(work: Work, output: Output, todo: Todo, tree: OutputTree,
+                  packs: PackWriter | None) -> Outcome:
+    page = work.pages[output.key]
+    key = body_key(work.body_environment, page)
+    record, fresh = todo.body, False
+    body = read_body(work, record) if record is not None else None
+    if body is None or record is None:  # not cached, or its pack is gone
+        body, record = render_body(work, page, packs)
+        fresh = True
+    quick, fingerprint = todo.quick, todo.fingerprint
+    if fresh or fingerprint is None:
+        quick = work.keys.key(output, record)
+        fingerprint = _fingerprint(work, output, quick, record)
+        kept = _kept(work, output, fingerprint, quick)  # a new body may render the same
+        if kept:
+            return dataclasses.replace(kept, body=(page.rel, key, record, fresh))
+    data = render_output(output, work.site, work.templates, body)
+    done = _store(work, output, fingerprint, quick, data, tree)
+    return dataclasses.replace(done, body=(page.rel, key, record, fresh))
+
+
+def _store(work: Work, output: Output, fingerprint: bytes, quick: str | None, data: bytes,
+           tree: OutputTree) -> Outcome:
+    """Write `data` unless the file on disk already holds exactly these bytes."""
+    content = content_digest(data)
+    record = work.previous.outputs.get(output.path)
+    if record and record.content == content and record.on_disk(f"{work.out_dir}/{output.path}"):
+        return Outcome(output.path, OutputRecord(fingerprint, content, record.stamp, quick),
+                       written=False, rendered=True)
+    tree.write(output.path, data, output.source)
+    stamp = stamp_of(f"{work.stage}/{output.path}")
+    return Outcome(output.path, OutputRecord(fingerprint, content, stamp, quick), written=True,
+                   rendered=True)
+
+
+def _copy_source(work: Work, output: Output) -> tuple[Path, str]:
+    return work.static[output.key] if output.kind == "static" else work.resources[output.path]
+
+
+def _copy(work: Work, output: Output, tree: OutputTree, fingerprint: bytes) -> Outcome:
+    source, digest = _copy_source(work, output)
+    fingerprint = fingerprint or fingerprints.of_copy(output, digest)
+    tree.copy(output.path, source, output.source)
+    return Outcome(output.path, OutputRecord(fingerprint, bytes.fromhex(digest),
+                                             stamp_of(f"{work.stage}/{output.path}")),
+                   written=True, rendered=True)
+
+
+# --------------------------------------------------------------------------- bodies
+
+
+def render_body(work: Work, page: SourcePage,
+                packs: PackWriter | None) -> tuple[RenderedBody, BodyRecord]:
+    page = with_body(page, work.loaded, work.content_dir, work.settings)
+    from .shortcodes import PageRenderer
+
+    context = RecordingContext(work.answers)
+    if work.renderer is None:
+        work.renderer = PageRenderer(work.templates.directory, work.settings)
+    body = work.renderer.render(page, context)
+    stored = pickle.dumps((body.html, body.text, body.first_comment),
+                          protocol=pickle.HIGHEST_PROTOCOL)
+    pack, offset, length = packs.add(stored) if packs else ("", 0, 0)
+    record = BodyRecord(digest=content_digest(stored), stats=stats_of(body),
+                        asked=tuple(context.asked), pack=pack, offset=offset, length=length)
+    return body, record
+
+
+def read_body(work: Work, record: BodyRecord | None) -> RenderedBody | None:
+    if record is None or work.cache.bodies is None or not record.pack:
+        return None
+    stored = work.cache.bodies.read(record)
+    if stored is None:
+        return None
+    from .shortcodes import RenderedBody
+
+    html, text, first_comment = pickle.loads(stored)
+    return RenderedBody(html, text, record.stats.comment_count, first_comment)
+
+
+_feed_html: dict[str, str] | None = None
+
+
+def feed_bodies(work: Work) -> Mapping[str, str]:
+    """The HTML of the posts the site feeds carry in full (read once per process)."""
+    global _feed_html
+    if _feed_html is None:
+        found = {}
+        for rel in full_content_rels(work.site):
+            body = read_body(work, work.bodies.get(rel))
+            if body is None:
+                body, _ = render_body(work, work.pages[rel], None)
+            found[rel] = body.html
+        _feed_html = found
+    return _feed_html
+
+
+def forget_feed_bodies() -> None:
+    """Forget what belongs to one build (a serve process builds many times)."""
+    global _feed_html
+    _feed_html = None
