@@ -16,7 +16,8 @@ def quote(body: str, user: str, color: str = "", depth: int = 0) -> str:
 
 def _long_thread() -> str:
     body = "> 新幹線で働く\n\n"
-    body += quote("新幹線の車内で仕事をするのが好きだ。トンネルが多いのが難点。", "rail_fan", "#ff5c5c")
+    body += quote("新幹線の車内で仕事をするのが好きだ。トンネルが多いのが難点。", "rail_fan",
+                  "#ff5c5c")
     body += quote("トンネルでも使えるようにローカルで動かしている。", "local", depth=1)
     body += quote("それは電池が持たないのでは？", "battery", depth=2)
     body += quote("https://example.com/" + "very-long-path/" * 12 + " を見て。", "linker")

@@ -88,8 +88,9 @@ def test_query_in_the_url_searches_on_arrival(browser: tuple[Page, str]) -> None
     tab.goto(url + "?q=" + "生成AI")
     tab.until("document.querySelectorAll('.search-results li').length === 1", "one result")
     assert results(tab) == ["生成AIで変わる仕事"]
-    tab.press("Escape")
+    tab.evaluate("document.querySelector('.search-close').click()")
     tab.until("!document.getElementById('search').open", "the dialog to close")
+    assert tab.evaluate("document.documentElement.lang") == "ja"  # lent to Pagefind, returned
 
 
 def test_theme_toggle_copy_link_back_to_top_and_progress(browser: tuple[Page, str]) -> None:
@@ -103,7 +104,8 @@ def test_theme_toggle_copy_link_back_to_top_and_progress(browser: tuple[Page, st
     assert tab.evaluate("document.querySelector('.share-copy').hidden") is False
     assert tab.evaluate("document.querySelector('.to-top').hidden") is True
     assert tab.evaluate("getComputedStyle(document.querySelector('.progress span')).transform")
-    tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    tab.evaluate("document.querySelector('details.fold').open = true")  # a long page
+    tab.evaluate("window.scrollTo({top: document.body.scrollHeight, behavior: 'instant'})")
     tab.until("!document.querySelector('.to-top').hidden", "the back-to-top button")
     tab.until("document.querySelector('.progress span').style.transform === 'scaleX(1)'",
               "the progress bar to fill")

@@ -282,7 +282,11 @@ class BuildCache:
     def save(self) -> None:
         """Write what this build loaded or changed. Bodies no build of this cache used are
         dropped, then packs nothing points to (a pack another process wrote since this cache
-        was opened is left alone)."""
+        was opened is left alone). A cache that cannot be written only costs time."""
+        with contextlib.suppress(OSError):
+            self._save_all()
+
+    def _save_all(self) -> None:
         if self.directory is None:
             return
         self.directory.mkdir(parents=True, exist_ok=True)

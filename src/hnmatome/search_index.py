@@ -27,7 +27,13 @@ from typing import Protocol
 
 from . import urls
 from .search_text import SearchRecord, page_record
-from .writer import ScratchFolder, fresh_directory, remove_tree, scratch_folder
+from .writer import (
+    ScratchFolder,
+    atomic_write_text,
+    fresh_directory,
+    remove_tree,
+    scratch_folder,
+)
 
 INDEXED_GLOB = "posts/**/*.html"
 # The language Pagefind files the index under. The text is already cut into words, so the
@@ -37,8 +43,11 @@ INDEX_LANGUAGE = "en"
 TIMEOUT_SECONDS = 1800
 KEY_VERSION = "4"  # bump when the scratch pages or Pagefind's arguments change
 CACHE_FOLDER = "search"
+PAGES_NOTE = ".pages"  # "<pages_key> <bundle folder> <posts>": the last post pages indexed
 SENTENCE_ENDS = tuple("。．.！!？?」』）)…")
 SOURCE = "the search index (Pagefind)"
+UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.",
+                "pagefind-highlight.")
 
 
 class BundleSink(Protocol):
@@ -78,16 +87,31 @@ def _binary_stamp(binary: Path) -> str:
     return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def search_records(site_dir: Path) -> list[SearchRecord]:
+def _post_pages(site_dir: Path) -> list[tuple[str, bytes]]:
+    return [(path.relative_to(site_dir).as_posix(), path.read_bytes())
+            for path in sorted(site_dir.glob(INDEXED_GLOB))]
+
+
+def search_records(site_dir: Path,
+                   pages: list[tuple[str, bytes]] | None = None) -> list[SearchRecord]:
     """The searchable text of every post page under `site_dir`, in path order."""
     records = []
-    for path in sorted(site_dir.glob(INDEXED_GLOB)):
-        rel = path.relative_to(site_dir).as_posix()
-        record = page_record(path.read_text(encoding="utf-8"),
-                             "/" + rel.removesuffix("index.html"))
+    for rel, data in pages if pages is not None else _post_pages(site_dir):
+        record = page_record(data.decode("utf-8"), "/" + rel.removesuffix("index.html"))
         if record is not None:
             records.append(record)
     return records
+
+
+def pages_key(pages: list[tuple[str, bytes]], binary: Path) -> str:
+    """A hash of the post pages' bytes: when it is one seen before, the indexed text is known
+    without parsing a thousand pages again."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (KEY_VERSION, INDEX_LANGUAGE, _binary_stamp(binary)):
+        digest.update(part.encode() + b"\0")
+    for rel, data in pages:
+        digest.update(rel.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
 
 
 def index_key(records: Iterable[SearchRecord], binary: Path) -> str:
@@ -174,10 +198,13 @@ def _cached_bundle(cache_dir: Path, key: str, binary: Path,
 
 
 def _bundle_files(bundle: Path) -> Iterator[Path]:
+    """The bundle's files the site needs: Pagefind's ready-made search UIs (~400 KB) are left
+    out, since the site has its own (static/js/search.js)."""
     for folder, dirs, files in os.walk(bundle):
         dirs.sort()
         for name in sorted(files):
-            yield Path(folder) / name
+            if not name.startswith(UNUSED_FILES):
+                yield Path(folder) / name
 
 
 def _copy_bundle(sink: BundleSink, bundle: Path) -> int:
@@ -204,7 +231,12 @@ def add_search_index(sink: BundleSink, site_dir: Path, language: str,
     if binary is None:
         return report(0, warning="search index not built: the Pagefind binary is missing "
                                  "(pip install 'pagefind[extended]'); the site has no search")
-    records = search_records(site_dir)
+    pages = _post_pages(site_dir)
+    known = _known_bundle(cache_dir, pages_key(pages, binary))
+    if known is not None:
+        bundle, count = known
+        return report(count, True, _copy_bundle(sink, bundle))
+    records = search_records(site_dir, pages)
     if not records:
         return report(0)
     found = _cached_bundle(cache_dir, index_key(records, binary), binary, records)
@@ -212,4 +244,22 @@ def add_search_index(sink: BundleSink, site_dir: Path, language: str,
         return report(0, warning=f"search index not built: {found}; the site works, "
                                  "but its search box says search is unavailable")
     bundle, cached = found
+    _remember(cache_dir, pages_key(pages, binary), bundle, len(records))
     return report(len(records), cached, _copy_bundle(sink, bundle))
+
+
+def _known_bundle(cache_dir: Path, key: str) -> tuple[Path, int] | None:
+    """The bundle last built from exactly these post pages, if it is still in the cache."""
+    note = cache_dir / CACHE_FOLDER / PAGES_NOTE
+    try:
+        seen, name, count = note.read_text(encoding="utf-8").split()
+    except (OSError, ValueError):
+        return None
+    bundle = cache_dir / CACHE_FOLDER / name
+    if seen != key or not (bundle / "pagefind.js").is_file():
+        return None
+    return bundle, int(count)
+
+
+def _remember(cache_dir: Path, key: str, bundle: Path, count: int) -> None:
+    atomic_write_text(cache_dir / CACHE_FOLDER / PAGES_NOTE, f"{key} {bundle.name} {count}\n")
