@@ -10,7 +10,9 @@ renders only what changed.
   rendered bodies, keyed by everything a body is made from (page file, shortcode templates,
   settings, code, drafts option). A body also records every question it asked the site
   (`ref` targets, latest posts) with the answer, and is reused only while every answer is the
-  same. Bodies themselves are stored compressed in pack files under bodies/.
+  same (body_answers.py). Bodies themselves are stored compressed in pack files under bodies/.
+- `model.pickle`: the last site model and its planned outputs (reused while no front matter,
+  static file or setting changed).
 
 Each file holds only builtin types except state.pickle, and is loaded when first needed, so a
 build with nothing to do reads two small files. Everything is checked when used: a lost,
@@ -30,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .fingerprint import Digester, code_fingerprint, digest_bytes
+from .fingerprint import code_fingerprint, digest_bytes
 from .writer import remove_cache_files, replace_file
 
 if TYPE_CHECKING:
+    from .body_answers import Answers
     from .content import SourcePage
     from .site import BodyStats
 
@@ -346,65 +349,6 @@ class BuildCache:
         writer.close()
         self._loaded_state()["bodies"] = moved
         self._started = time.time()
-
-
-# --------------------------------------------------------------------------- body questions
-
-
-class Answers:
-    """The site's answers to the questions bodies ask (shortcodes.ShortcodeContext), as
-    comparable strings."""
-
-    def __init__(self, links: Any, digester: Digester) -> None:
-        self.links = links
-        self.digester = digester
-        self._memo: dict[tuple[str, Any], str] = {}
-
-    def answer(self, question: str, argument: Any) -> str:
-        key = (question, argument)
-        found = self._memo.get(key)
-        if found is None:
-            try:
-                if question == "ref":
-                    target, page_rel = argument
-                    value: Any = self.links.ref(target, _PageRef(page_rel))
-                elif question == "latest":
-                    value = self.links.latest_posts(argument)
-                else:
-                    return "<unknown question>"
-                found = self.digester.of(value).hex()
-            except LookupError:
-                found = "<lookup error>"  # errors are answers too
-            self._memo[key] = found
-        return found
-
-    def same(self, asked: tuple[str, Any, str]) -> bool:
-        question, argument, answer = asked
-        return self.answer(question, argument) == answer
-
-
-@dataclass(frozen=True)
-class _PageRef:
-    """All of a page that `ref` looks at (relative targets resolve beside it)."""
-
-    rel: str
-
-
-class RecordingContext:
-    """A ShortcodeContext that remembers what a body asked, with the answers."""
-
-    def __init__(self, answers: Answers) -> None:
-        self._answers = answers
-        self.asked: list[tuple[str, Any, str]] = []
-
-    def ref(self, target: str, page: Any) -> str:
-        argument = (target, page.rel)
-        self.asked.append(("ref", argument, self._answers.answer("ref", argument)))
-        return self._answers.links.ref(target, page)
-
-    def latest_posts(self, limit: int) -> Any:
-        self.asked.append(("latest", limit, self._answers.answer("latest", limit)))
-        return self._answers.links.latest_posts(limit)
 
 
 def body_key(environment: bytes, page: SourcePage) -> bytes:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import render_pool
-from .build_cache import Answers, BuildCache, Manifest
+from .body_answers import Answers
+from .build_cache import BuildCache, Manifest
 from .build_inputs import (
     LoadedPages,
     asset_versions,

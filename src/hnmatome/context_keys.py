@@ -143,7 +143,7 @@ class SiteKeys:
             use = self.analysis.use(template)
             headers = [(t.name, t.title, t.path) for t in site.taxonomies]
             parts: list[object] = [use.files.hex(), site.info, site.links, site.pages, headers]
-            if "taxonomies" in use.uses:
+            if "taxonomies" in use.names:
                 parts.append(site.taxonomies)
             found = self._common[template] = self.digester.of(tuple(parts)).hex()
         return found

@@ -22,7 +22,6 @@ DIGEST_SIZE = 16
 RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins",
                        "linkify-it-py", "pygments", "nh3", "pyyaml", "pagefind",
                        "pagefind-bin-extended")
-TRUTH = "<truth>"  # pseudo attribute: the value is only tested for truth
 
 
 class Unfingerprintable(TypeError):
@@ -120,33 +119,9 @@ class Digester:
         else:
             raise Unfingerprintable(f"cannot fingerprint the callable {value!r}")
 
-    def at_path(self, value: Any, path: tuple[str, ...]) -> str:
-        """Encoding of the part of `value` a template reaches through `path` (Jinja's lookup
-        rules: attribute, else item)."""
-        for step in path:
-            if step == TRUTH:
-                return "truth:1" if value else "truth:0"
-            value = _jinja_lookup(value, step)
-            if value is NOT_FOUND:
-                return MISSING
-        return self._encode(value)
-
 
 _PLAIN = frozenset({int, float, bool, type(None)})
 SEPARATOR = "\x1f"
-MISSING = "<missing>"
-NOT_FOUND = object()
-
-
-def _jinja_lookup(value: Any, step: str) -> Any:
-    try:
-        return getattr(value, step)
-    except AttributeError:
-        pass
-    try:
-        return value[step]
-    except (TypeError, LookupError, AttributeError):
-        return NOT_FOUND
 
 
 # --------------------------------------------------------------------------- code

@@ -1,10 +1,11 @@
 """One output of a build: decide whether the last build's file is still right (`check`), and
 if not, render it and write it when its bytes differ (`produce`).
 
-An output is kept when its quick key (context_keys.py) is unchanged, or else when its full
-fingerprint (build_fingerprints.py) is, and the file on disk is still the one the last build
-wrote. A post or page also needs its rendered body: taken from the body cache while every
-question it asked the site still has the same answer, rendered otherwise."""
+An output is kept when its quick key (context_keys.py) — or, for feeds and other outputs
+Python makes, its fingerprint (build_fingerprints.py) — is unchanged and the file on disk is
+still the one the last build wrote. A post or page also needs its rendered body: taken from
+the body cache while every question it asked the site still has the same answer, rendered
+otherwise."""
 
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import build_fingerprints as fingerprints
+from .body_answers import Answers, RecordingContext
 from .build_cache import (
-    Answers,
     BodyRecord,
     BuildCache,
     Manifest,
     OutputRecord,
     PackWriter,
-    RecordingContext,
     body_key,
     content_digest,
     stamp_of,
@@ -34,7 +34,7 @@ from .context_keys import SiteKeys
 from .feeds import full_content_rels
 from .fingerprint import Digester
 from .plan import Output
-from .render import render_output
+from .render import CODE_RENDERED, render_output
 from .settings import Settings
 from .site import Site, stats_of
 from .template_deps import TemplateAnalysis
@@ -116,7 +116,7 @@ def check(work: Work, number: int, missed: list[str]) -> Outcome | Todo:
     kept = _kept_by_key(work, output, quick, missed, body)
     if kept:
         return _with_body(kept, work, output, body, fresh=False)
-    fingerprint = _fingerprint(work, output, quick, body)
+    fingerprint = _fingerprint(work, output)
     kept = _kept(work, output, fingerprint, quick)
     if kept:
         return _with_body(kept, work, output, body, fresh=False)
@@ -153,16 +153,10 @@ def _render_now(work: Work, output: Output, body: BodyRecord | None) -> bytes:
     return render_output(output, work.site, work.templates, rendered, bodies=bodies)
 
 
-def _fingerprint(work: Work, output: Output, quick: str | None,
-                 body: BodyRecord | None = None) -> bytes:
-    """The output's fingerprint; b'' (unknown) on a full build, where nothing is kept and the
-    quick key is enough for the next build (computing it for every output would cost a
-    fifth of the build)."""
-    if not work.previous.outputs and quick is not None and not work.check:
-        return b""
-    if body is not None:
-        return fingerprints.of_page(work, output, body)
-    return fingerprints.of_output(work, output)
+def _fingerprint(work: Work, output: Output) -> bytes:
+    """The fingerprint of a feed or another output Python makes (b'' for template outputs:
+    their quick key decides)."""
+    return fingerprints.of_code_rendered(work, output) if output.kind in CODE_RENDERED else b""
 
 
 def _kept(work: Work, output: Output, fingerprint: bytes, quick: str | None) -> Outcome | None:
@@ -186,7 +180,7 @@ def produce(work: Work, todo: Todo, tree: OutputTree, packs: PackWriter | None) 
     quick = todo.quick if todo.fingerprint is not None else work.keys.key(output)
     fingerprint = todo.fingerprint
     if fingerprint is None:
-        fingerprint = _fingerprint(work, output, quick)
+        fingerprint = _fingerprint(work, output)
     bodies = feed_bodies(work) if fingerprints.takes_bodies(output) else None
     data = render_output(output, work.site, work.templates, bodies=bodies)
     return _store(work, output, fingerprint, quick, data, tree)
@@ -201,15 +195,9 @@ def _produce_page(work: Work, output: Output, todo: Todo, tree: OutputTree,
     if body is None or record is None:  # not cached, or its pack is gone
         body, record = render_body(work, page, packs)
         fresh = True
-    quick, fingerprint = todo.quick, todo.fingerprint
-    if fresh or fingerprint is None:
-        quick = work.keys.key(output, record)
-        fingerprint = _fingerprint(work, output, quick, record)
-        kept = _kept(work, output, fingerprint, quick)  # a new body may render the same
-        if kept:
-            return dataclasses.replace(kept, body=(page.rel, key, record, fresh))
+    quick = todo.quick if todo.quick is not None and not fresh else work.keys.key(output, record)
     data = render_output(output, work.site, work.templates, body)
-    done = _store(work, output, fingerprint, quick, data, tree)
+    done = _store(work, output, b"", quick, data, tree)
     return dataclasses.replace(done, body=(page.rel, key, record, fresh))
 
 
