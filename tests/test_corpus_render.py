@@ -78,9 +78,11 @@ def test_corpus_post_structure(pages: list[SourcePage]) -> None:
 def test_corpus_folds(pages: list[SourcePage]) -> None:
     count, html = _render(pages, "posts/2025_02/2025_02_05_fair_pricing/index.md")
     folds = html.css("details.fold")
-    assert [f.css_first("summary").text() for f in folds] == [
+    assert [f.css_first("summary .fold-label").text() for f in folds] == [
         f"もっとコメントを表示（{n}）" for n in (1, 2, 3)]
-    assert all(fold.css("article.mq") for fold in folds)
+    for fold in folds:  # the summary says how many cards the fold holds
+        cards = len(fold.css("article.mq"))
+        assert cards and fold.css_first("summary .fold-count").text() == f"コメント{cards}件"
     assert len(html.css("article.mq")) == count
 
 
