@@ -47,6 +47,27 @@ def test_a_recently_modified_file_is_always_computed_again(tmp_path: Path) -> No
     assert StatCache(tmp_path / "cache.json").get("k", data, lambda p: 2) == 2
 
 
+def test_a_value_read_inside_the_racy_window_is_not_remembered(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hnmatome.stat_cache as stat_cache
+
+    data = tmp_path / "a.txt"
+    data.write_text("one", encoding="utf-8")
+    stamp = data.stat()
+    now = {"ns": stamp.st_mtime_ns + 500_000_000}  # read half a second after the write
+    monkeypatch.setattr(stat_cache.time, "time_ns", lambda: now["ns"])
+    cache = StatCache(tmp_path / "cache.json")
+    assert cache.get("k", data, lambda p: p.read_text(encoding="utf-8")) == "one"
+    cache.save()
+    # Rewritten in place with the same size within the same timestamp tick: the stamp is
+    # what the first read saw, yet its value is stale once the file has settled.
+    data.write_text("two", encoding="utf-8")
+    os.utime(data, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    now["ns"] = stamp.st_mtime_ns + 10_000_000_000
+    fresh = StatCache(tmp_path / "cache.json")
+    assert fresh.get("k", data, lambda p: p.read_text(encoding="utf-8")) == "two"
+
+
 @pytest.mark.parametrize("content", ["not json", '{"version": 99, "entries": {}}', "[]"])
 def test_a_broken_cache_file_only_costs_time(tmp_path: Path, content: str) -> None:
     (tmp_path / "cache.json").write_text(content, encoding="utf-8")

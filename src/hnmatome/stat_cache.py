@@ -57,7 +57,10 @@ class StatCache:
             self._new[key] = entry
             return entry[1]
         value = compute(file)
-        self._new[key] = [stamp, value]
+        if settled:
+            # A value read from a file still inside the racy window may already be stale by
+            # the time a same-size rewrite in the same tick leaves the stamp unchanged.
+            self._new[key] = [stamp, value]
         return value
 
     def save(self, prune: bool = True) -> None:
