@@ -38,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def convert_first(project: Project, quiet: bool) -> None:
     """Bring posts up to date with content/threads/ so a build never shows stale YAML."""
+    if not project.threads_dir.is_dir():
+        # convert_changed would find no thread to convert; importing it and scanning the posts
+        # for nothing is a good part of a one-post rebuild of a site without thread YAML
+        return
     from ..convert import convert_changed
     from .convert import print_report
 
