@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,10 @@ def test_status_of_an_empty_project(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_thread_summaries_are_cached_and_refreshed_when_the_file_changes(
         project: Project) -> None:
+    # Only settled files are cached (a file modified in the last two seconds is re-read).
+    for path in [*project.threads_dir.glob("*.yaml"), *project.posts_dir.rglob("*.md")]:
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10_000_000_000))
     collect_status(project)
     cache = project.cache_dir / "status.json"
     entries = json.loads(cache.read_text(encoding="utf-8"))["entries"]
