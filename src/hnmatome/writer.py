@@ -14,8 +14,10 @@ from pathlib import Path
 from .errors import UserError
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+@contextlib.contextmanager
+def _synced_temp(path: Path, data: bytes) -> Iterator[str]:
+    """A synced temp file holding `data` beside `path`, with `path`'s mode; removed unless the
+    caller renamed it into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -24,11 +26,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
-    except BaseException:
+        yield tmp
+    finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _synced_temp(path, data) as tmp:
+        os.replace(tmp, path)
 
 
 def _mode_for(path: Path) -> int:
@@ -58,27 +65,14 @@ def replace_if_unchanged(path: Path, expected: bytes, data: bytes) -> bool:
     merged into `data`); returns False, writing nothing, when someone changed it meanwhile.
     The check runs after the slow part (writing and syncing the temp file), just before the
     rename, so the window in which a concurrent save could still be lost is tiny."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, _mode_for(path))
+    with _synced_temp(path, data) as tmp:
         try:
             unchanged = path.read_bytes() == expected
         except FileNotFoundError:
             unchanged = False
         if unchanged:
             os.replace(tmp, path)
-            return True
-        os.unlink(tmp)
-        return False
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+        return unchanged
 
 
 def backup_file(path: Path) -> Path:
