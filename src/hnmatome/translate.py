@@ -150,21 +150,28 @@ class ThreadFile:
         """Apply `change` (it returns what it did, and a falsy value if it changed nothing)."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((change, future))
+        await self.flush()
+        return await future
+
+    async def flush(self) -> None:
+        """Save every change still waiting. A run that stops early calls this too: a chunk
+        cancelled while it waited for the lock has had its answer accepted, and must not lose it."""
         async with self._lock:
             batch, self._pending = self._pending, []
             try:
                 if batch:
                     results = await asyncio.to_thread(self._merge, [c for c, _ in batch])
                     for (_, waiting), result in zip(batch, results, strict=True):
-                        waiting.set_result(result)
+                        if not waiting.done():
+                            waiting.set_result(result)
             except Exception as exc:
                 for _, waiting in batch:
-                    waiting.set_exception(exc)
+                    if not waiting.done():
+                        waiting.set_exception(exc)
             finally:
                 for _, waiting in batch:
                     if not waiting.done():
                         waiting.cancel()
-        return await future
 
     def _merge(self, changes: list[Change]) -> list[Any]:
         for _ in range(MERGE_TRIES):
@@ -203,11 +210,14 @@ class _Run:
 
     async def thread(self, item: PlannedThread) -> None:
         file = ThreadFile(item.path)
-        async with asyncio.TaskGroup() as group:
-            if item.plan.title_fields:
-                group.create_task(self.title(item, file))
-            for chunk in item.plan.chunks:
-                group.create_task(self.chunk(item, file, chunk))
+        try:
+            async with asyncio.TaskGroup() as group:
+                if item.plan.title_fields:
+                    group.create_task(self.title(item, file))
+                for chunk in item.plan.chunks:
+                    group.create_task(self.chunk(item, file, chunk))
+        finally:
+            await file.flush()
 
     async def chunk(self, item: PlannedThread, file: ThreadFile,
                     chunk: tuple[CommentSource, ...]) -> None:
