@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import thread_yaml
 from .errors import UserError, UserErrors
@@ -54,6 +54,8 @@ from .translate_plan import (
 )
 from .translate_report import Failure, Tally, TranslateSummary
 from .writer import replace_if_unchanged
+
+T = TypeVar("T")
 
 COMMENT_ASKS = 2  # the first ask and one re-ask, then the chunk is split
 TITLE_ASKS = 3  # a title cannot be split, so it gets one more re-ask
@@ -219,28 +221,37 @@ class _Run:
         finally:
             await file.flush()
 
-    async def chunk(self, item: PlannedThread, file: ThreadFile,
-                    chunk: tuple[CommentSource, ...]) -> None:
-        messages = comments_messages(self.prompts.comments, item.plan.context, chunk)
+    async def ask(self, messages: list[dict[str, str]], kind: str, schema: dict[str, Any],
+                  parse: Callable[[str], T], asks: int, label: str) -> tuple[T | None, str]:
+        """(parsed answer, '') or (None, why): re-asks (with the reason) when an answer breaks
+        the contract, gives up at once when the endpoint rejects the request itself."""
         reason = "no answer"
-        for ask in range(COMMENT_ASKS):
-            if ask:
+        for attempt in range(asks):
+            if attempt:
                 self.tally.reasks += 1
             try:
-                answer = await self.client.chat(messages, "comments", COMMENTS_SCHEMA)
-                answers = parse_comments_answer(answer.content, chunk)
+                answer = await self.client.chat(messages, kind, schema)
+                return parse(answer.content), ""
             except RejectedRequest as exc:
-                reason = str(exc)
-                break
+                return None, str(exc)
             except AnswerError as exc:
                 reason = str(exc)
             except ContractError as exc:
                 reason = str(exc)
                 messages = reask_messages(messages, answer.content, self.prompts.reask, reason)
-            else:
-                await self.save_comments(item, file, chunk, answers)
-                return
-            self.report(f"{item.plan.thread_id}: answer rejected ({reason})")
+            self.report(f"{label} rejected ({reason})")
+        return None, reason
+
+    async def chunk(self, item: PlannedThread, file: ThreadFile,
+                    chunk: tuple[CommentSource, ...]) -> None:
+        messages = comments_messages(self.prompts.comments, item.plan.context, chunk)
+        answers, reason = await self.ask(
+            messages, "comments", COMMENTS_SCHEMA,
+            lambda content: parse_comments_answer(content, chunk), COMMENT_ASKS,
+            f"{item.plan.thread_id}: answer")
+        if answers is not None:
+            await self.save_comments(item, file, chunk, answers)
+            return
         if len(chunk) == 1:
             self.tally.failures.append(Failure(item.plan.thread_id, chunk[0].id, reason))
             return
@@ -263,31 +274,18 @@ class _Run:
     async def title(self, item: PlannedThread, file: ThreadFile) -> None:
         plan = item.plan
         messages = title_messages(self.prompts.title, plan.context, self.existing_tags)
-        reason = "no answer"
-        for ask in range(TITLE_ASKS):
-            if ask:
-                self.tally.reasks += 1
-            try:
-                answer = await self.client.chat(messages, "title", TITLE_SCHEMA)
-                parsed = parse_title_answer(answer.content, plan.context)
-            except RejectedRequest as exc:
-                reason = str(exc)
-                break
-            except AnswerError as exc:
-                reason = str(exc)
-            except ContractError as exc:
-                reason = str(exc)
-                messages = reask_messages(messages, answer.content, self.prompts.reask, reason)
-            else:
-                tags = prefer_existing_tags(parsed.tags, self.existing_tags)
-                final = replace(parsed, tags=tags)
-                written: tuple[str, ...] = await file.apply(
-                    partial(apply_title_answer, answer=final, fields=plan.title_fields))
-                self.tally.titles += 1 if written else 0
-                self.report(f"{plan.thread_id}: {' and '.join(written) or 'nothing'} saved")
-                return
-            self.report(f"{plan.thread_id}: title rejected ({reason})")
-        self.tally.failures.append(Failure(plan.thread_id, None, reason))
+        parsed, reason = await self.ask(
+            messages, "title", TITLE_SCHEMA,
+            lambda content: parse_title_answer(content, plan.context),
+            TITLE_ASKS, f"{plan.thread_id}: title")
+        if parsed is None:
+            self.tally.failures.append(Failure(plan.thread_id, None, reason))
+            return
+        final = replace(parsed, tags=prefer_existing_tags(parsed.tags, self.existing_tags))
+        written: tuple[str, ...] = await file.apply(
+            partial(apply_title_answer, answer=final, fields=plan.title_fields))
+        self.tally.titles += 1 if written else 0
+        self.report(f"{plan.thread_id}: {' and '.join(written) or 'nothing'} saved")
 
 
 def _first_leaf(error: BaseException) -> BaseException:
