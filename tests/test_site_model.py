@@ -144,3 +144,18 @@ def test_site_from_real_content_pickles() -> None:
     copy = pickle.loads(pickle.dumps(site))
     assert copy == site
     assert any(entry.hnid == 42997340 for entry in copy.posts)
+
+
+def test_with_stats_equals_replacing_each_entrys_stats() -> None:
+    import dataclasses
+
+    from hnmatome.site import BodyStats, Entry, _with_stats
+
+    entry = Entry(rel="posts/a.md", kind="post", title="t", path="/posts/a/", date=None,
+                  lastmod=None, draft=False, tags=(), months=(), image="", description="d",
+                  hnid=3, meta={"k": 1})
+    stats = BodyStats(chars=10, comment_count=2, excerpt="x", has_code=True)
+    quick, plain = _with_stats(entry, stats), dataclasses.replace(entry, stats=stats)
+    assert quick == plain and repr(quick) == repr(plain) and quick.stats is stats
+    assert entry.stats == BodyStats()  # the original is untouched
+    assert _with_stats(entry, BodyStats()) is entry

@@ -9,7 +9,14 @@ import pytest
 
 from hnmatome import writer
 from hnmatome.errors import UserError
-from hnmatome.writer import OutputTree, atomic_write_bytes, replace_if_unchanged, write_if_changed
+from hnmatome.writer import (
+    OutputTree,
+    atomic_write_bytes,
+    replace_if_unchanged,
+    staged_directory,
+    wait_for_cleanups,
+    write_if_changed,
+)
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path,
@@ -70,3 +77,39 @@ def test_an_output_cannot_escape_the_output_directory(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="outside the output directory"):
         tree.write("../evil.html", b"x", "a template")
     assert not (tmp_path / "evil.html").exists()
+
+
+@pytest.mark.parametrize("first, second", [("a/b", "a/b/index.html"), ("a/b/index.html", "a/b")])
+def test_a_file_where_a_folder_must_be_names_both_outputs(tmp_path: Path, first: str,
+                                                          second: str) -> None:
+    tree = OutputTree(tmp_path)
+    tree.write(first, b"1", "first.md")
+    with pytest.raises(UserError, match="one as a file, one as a folder") as caught:
+        tree.write(second, b"2", "second.md")
+    assert "first.md" in str(caught.value) and "second.md" in str(caught.value)
+    assert (tmp_path / first).read_bytes() == b"1"
+
+
+def test_two_trees_writing_one_staging_directory_share_its_folders(tmp_path: Path) -> None:
+    # workers each have a tree over the same staging directory: a folder the other made is fine
+    one, two = OutputTree(tmp_path), OutputTree(tmp_path)
+    one.write("posts/2025_01/a/index.html", b"a", "a.md")
+    two.write("posts/2025_01/b/index.html", b"b" * 100_000, "b.md")
+    two.write("posts/2025_01/a/extra.txt", b"", "c.md")
+    assert (tmp_path / "posts/2025_01/a/index.html").read_bytes() == b"a"
+    assert (tmp_path / "posts/2025_01/b/index.html").read_bytes() == b"b" * 100_000
+    assert (tmp_path / "posts/2025_01/a/extra.txt").read_bytes() == b""
+    assert one.files_written == 1 and two.files_written == 2
+
+
+def test_a_replaced_output_tree_is_deleted_by_a_process_of_its_own(tmp_path: Path) -> None:
+    target = tmp_path / "public"
+    for number in range(2):
+        with staged_directory(target) as stage:
+            OutputTree(stage).write("index.html", str(number).encode(), "x.md")
+    remover = writer._cleanups[-1]
+    assert remover.pid != os.getpid()
+    wait_for_cleanups()
+    assert remover.returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+    assert (target / "index.html").read_bytes() == b"1"

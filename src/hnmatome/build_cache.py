@@ -10,9 +10,10 @@ renders only what changed.
   rendered bodies, keyed by everything a body is made from (page file, shortcode templates,
   settings, code, drafts option). A body also records every question it asked the site
   (`ref` targets, latest posts) with the answer, and is reused only while every answer is the
-  same (body_answers.py). Bodies themselves are stored compressed in pack files under bodies/.
+  same (body_answers.py). Bodies themselves are stored in pack files under bodies/.
 - `model.pickle`: the last site model and its planned outputs (reused while no front matter,
-  static file or setting changed).
+  static file or setting changed); `dependents.pickle`: which outputs read which posts in
+  that model (body_edits.py).
 
 Each file holds only builtin types except state.pickle, and is loaded when first needed, so a
 build with nothing to do reads two small files. Everything is checked when used: a lost,
@@ -26,11 +27,10 @@ import os
 import pickle
 import secrets
 import time
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .fingerprint import code_fingerprint, digest_bytes
 from .writer import remove_cache_files, replace_file
@@ -40,9 +40,9 @@ if TYPE_CHECKING:
     from .content import SourcePage
     from .site import BodyStats
 
-FORMAT = 2
+FORMAT = 7
 PACK_SUFFIX = ".pack"
-COMPACT_ABOVE = 16 * 1024 * 1024  # rewrite the packs once dead bodies take this much room
+COMPACT_ABOVE = 64 * 1024 * 1024  # rewrite the packs once dead bodies take this much room
 Stamp = tuple[int, int, int]
 
 
@@ -55,8 +55,9 @@ def stamp_of(path: Path | str) -> Stamp:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-@dataclass(frozen=True)
-class OutputRecord:
+class OutputRecord(NamedTuple):
+    """A tuple: a manifest holds ~9,000 of them, and tuples load several times quicker."""
+
     fingerprint: bytes  # of everything the output is made from
     content: bytes  # digest of its bytes
     stamp: Stamp  # size, mtime_ns, inode of the file the build left
@@ -77,6 +78,9 @@ class Manifest:
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     pages: int = 0  # posts and pages it built
     warnings: tuple[str, ...] = ()
+    # fingerprint of every input but the page bodies (build_steps.body_edit_frame)
+    frame: bytes = b""
+    sources: dict[str, str] = field(default_factory=dict)  # page rel -> file digest
 
     def intact(self, out_dir: Path) -> bool:
         """Every output is still the file that build wrote (stat calls only)."""
@@ -85,15 +89,15 @@ class Manifest:
                                           for rel, record in self.outputs.items())
 
     def to_data(self) -> tuple[Any, ...]:
-        outputs = {rel: (r.fingerprint, r.content, r.stamp, r.quick)
-                   for rel, r in self.outputs.items()}
-        return (self.inputs, outputs, self.pages, self.warnings)
+        outputs = {rel: tuple(record) for rel, record in self.outputs.items()}
+        return (self.inputs, outputs, self.pages, self.warnings, self.frame, self.sources)
 
     @classmethod
     def from_data(cls, data: tuple[Any, ...]) -> Manifest:
-        inputs, outputs, pages, warnings = data
-        return cls(inputs, {rel: OutputRecord(*record) for rel, record in outputs.items()},
-                   pages, warnings)
+        inputs, outputs, pages, warnings, frame, sources = data
+        make = OutputRecord._make
+        return cls(inputs, {rel: make(record) for rel, record in outputs.items()},
+                   pages, warnings, frame, sources)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,9 @@ class BodyRecord:
     pack: str
     offset: int
     length: int
+    # the limits of its late `list` shortcodes (late_shortcodes.py): the page shows the
+    # newest posts, which the body does not hold
+    late: tuple[int, ...] = ()
 
 
 # --------------------------------------------------------------------------- body packs
@@ -125,8 +132,8 @@ class BodyStore:
         try:
             with open(self.directory / record.pack, "rb") as handle:
                 handle.seek(record.offset)
-                data = zlib.decompress(handle.read(record.length))
-        except (OSError, zlib.error):
+                data = handle.read(record.length)
+        except OSError:
             return None
         return data if content_digest(data) == record.digest else None
 
@@ -138,7 +145,7 @@ class BodyStore:
 
 
 class PackWriter:
-    """Collects compressed bodies in memory (one job's worth) and writes them as one pack."""
+    """Collects bodies in memory (one job's worth) and writes them as one pack."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -146,10 +153,11 @@ class PackWriter:
         self._size = 0
 
     def add(self, body: bytes) -> tuple[str, int, int]:
-        data = zlib.compress(body, 1)
-        location = (self.path.name, self._size, len(data))
-        self._chunks.append(data)
-        self._size += len(data)
+        # Stored as they are: compressing ~90 MB of bodies (the corpus) cost 1.5 s of CPU on
+        # a cold build, three times what the extra disk writes cost.
+        location = (self.path.name, self._size, len(body))
+        self._chunks.append(body)
+        self._size += len(body)
         return location
 
     def close(self) -> None:
@@ -161,21 +169,24 @@ class PackWriter:
 # --------------------------------------------------------------------------- the cache
 
 
-def _load(path: Path) -> Any:
-    """(code fingerprint, format, payload) -> payload, or None when missing, damaged or made
-    by another version of hnmatome."""
+def _load(path: Path, label: bytes = b"") -> Any:
+    """The payload `_save` wrote, or None when missing, damaged, made by another version of
+    hnmatome or saved under another label (then only the small header is read)."""
     try:
         with open(path, "rb") as handle:
-            code, version, payload = pickle.load(handle)
+            code, version, saved_label = pickle.load(handle)
+            if code != code_fingerprint() or version != FORMAT or saved_label != label:
+                return None
+            return pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
             TypeError, ValueError):
         return None
-    return payload if code == code_fingerprint() and version == FORMAT else None
 
 
-def _save(path: Path, payload: Any) -> None:
-    replace_file(path, pickle.dumps((code_fingerprint(), FORMAT, payload),
-                                    protocol=pickle.HIGHEST_PROTOCOL))
+def _save(path: Path, payload: Any, label: bytes = b"") -> None:
+    """A header (code fingerprint, format, label) and the payload, as two pickles."""
+    header = pickle.dumps((code_fingerprint(), FORMAT, label), protocol=pickle.HIGHEST_PROTOCOL)
+    replace_file(path, header + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class BuildCache:
@@ -193,6 +204,8 @@ class BuildCache:
         self._dirty_manifests: set[str] = set()
         self._model: tuple[bytes, Any] | None = None
         self._model_changed = False
+        self._dependents: tuple[bytes, Any] | None = None
+        self._dependents_changed = False
         self._used_bodies: set[bytes] = set()
         self._started = time.time()
         # the last site model built into each output directory, in memory only (serve renders
@@ -206,8 +219,10 @@ class BuildCache:
         cache._clean = clean
         return cache
 
-    def _read(self, name: str) -> Any:
-        return None if self._clean or self.directory is None else _load(self.directory / name)
+    def _read(self, name: str, label: bytes = b"") -> Any:
+        if self._clean or self.directory is None:
+            return None
+        return _load(self.directory / name, label)
 
     @property
     def file_digests(self) -> dict[str, tuple[Stamp, str]]:
@@ -227,13 +242,25 @@ class BuildCache:
     def site_model(self, key: bytes) -> Any:
         """The last site model and its planned outputs, if they came from `key`."""
         if self._model is None:
-            found = self._read("model.pickle")
-            self._model = found if isinstance(found, tuple) and len(found) == 2 else (b"", None)
+            found = self._read("model.pickle", key)  # read whole only when it is `key`'s
+            self._model = (key, found) if found is not None else (b"", None)
+            found = self._read("dependents.pickle", key)
+            self._dependents = (key, found) if found is not None else None
         return self._model[1] if self._model[0] == key else None
 
     def remember_site_model(self, key: bytes, model: Any) -> None:
         self._model = (key, model)
+        self._dependents = None
         self._model_changed = True
+
+    def dependents(self, key: bytes) -> Any:
+        """body_edits.Dependents of the site model `key`, if known."""
+        self.site_model(key)
+        return self._dependents[1] if self._dependents and self._dependents[0] == key else None
+
+    def remember_dependents(self, key: bytes, dependents: Any) -> None:
+        self._dependents = (key, dependents)
+        self._dependents_changed = True
 
     @property
     def template_uses(self) -> dict[str, Any]:
@@ -300,9 +327,7 @@ class BuildCache:
             if manifest is not None:
                 _save(self.directory / self._manifest_name(Path(key)), manifest.to_data())
         self._dirty_manifests.clear()
-        if self._model_changed and self._model is not None:
-            _save(self.directory / "model.pickle", self._model)
-            self._model_changed = False
+        self._save_model()
         if self._state is not None:
             bodies = self._state["bodies"]
             self._state["bodies"] = {key: record for key, record in bodies.items()
@@ -312,6 +337,23 @@ class BuildCache:
             self._drop_unused_packs()
             self._used_bodies = set(self.body_records)
         self._clean = False
+
+    def save_model(self) -> None:
+        """Write the site model and its dependents now if they changed (a full build does it
+        while its workers render, instead of after)."""
+        with contextlib.suppress(OSError):
+            if self.directory is not None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._save_model()
+
+    def _save_model(self) -> None:
+        assert self.directory is not None
+        if self._model_changed and self._model is not None:
+            _save(self.directory / "model.pickle", self._model[1], self._model[0])
+            self._model_changed = False
+        if self._dependents_changed and self._dependents is not None:
+            _save(self.directory / "dependents.pickle", self._dependents[1], self._dependents[0])
+            self._dependents_changed = False
 
     def _drop_unused_packs(self) -> None:
         assert self.bodies is not None
@@ -345,7 +387,7 @@ class BuildCache:
             if body is not None:
                 pack, offset, length = writer.add(body)
                 moved[key] = BodyRecord(record.digest, record.stats, record.asked, pack,
-                                        offset, length)
+                                        offset, length, record.late)
         writer.close()
         self._loaded_state()["bodies"] = moved
         self._started = time.time()

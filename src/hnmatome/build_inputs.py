@@ -45,6 +45,9 @@ class FileDigests:
     def __init__(self, table: dict[str, tuple[Stamp, str]]) -> None:
         self.table = table
         self.seen: set[str] = set()
+        # bytes of the markdown files read for their digest, by path: loading the pages
+        # next needs them again (a cold build reads and hashes ~50 MB only once)
+        self.markdown: dict[str, bytes] = {}
 
     def digest(self, path: str, stat: os.stat_result) -> str:
         key = path
@@ -54,7 +57,10 @@ class FileDigests:
         if known is not None and known[0] == stamp:
             return known[1]
         with open(path, "rb") as handle:
-            digest = file_digest(handle.read())
+            data = handle.read()
+        digest = file_digest(data)
+        if path.endswith(".md"):
+            self.markdown[path] = data
         if time.time_ns() - stat.st_mtime_ns > RACY_NS:
             self.table[key] = (stamp, digest)
         else:
@@ -74,6 +80,9 @@ class SourceFiles:
     pages: tuple[str, ...]  # the page sources among them (see page_sources)
     templates: Mapping[str, str]
     static: Mapping[str, str]
+    # bytes of markdown files the scan read, by absolute path (not part of the fingerprint)
+    markdown: dict[str, bytes] = dataclasses.field(default_factory=dict, compare=False,
+                                                      repr=False)
 
     def fingerprint(self) -> bytes:
         return Digester().of((dict(self.content), self.pages, dict(self.templates),
@@ -133,9 +142,11 @@ def page_sources(content: Mapping[str, str]) -> tuple[str, ...]:
 
 def scan_sources(project: Project, digests: FileDigests) -> SourceFiles:
     content = _walk(project.content_dir, digests, skip_top=SKIPPED_DIRS)
+    markdown, digests.markdown = digests.markdown, {}
     return SourceFiles(content=content, pages=page_sources(content),
                        templates=_walk(project.templates_dir, digests),
-                       static=_walk(project.static_dir, digests, ignored=IGNORED_STATIC))
+                       static=_walk(project.static_dir, digests, ignored=IGNORED_STATIC),
+                       markdown=markdown)
 
 
 def settings_digest(settings: Settings) -> bytes:
@@ -158,9 +169,20 @@ class LoadedPages:
     pages: tuple[SourcePage, ...]  # sorted by rel, like content.load_content
     # rels of pages taken from the cache without their markdown (see `with_body`)
     without_body: frozenset[str]
+    # rel -> digest of everything of the page but its markdown (see `head_digest`)
+    heads: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
-PageTable = dict[str, tuple[str, bytes, "SourcePage"]]  # rel -> (file digest, settings, page)
+# rel -> (file digest, settings, page without its markdown, head_digest of the page)
+PageTable = dict[str, tuple[str, bytes, "SourcePage", str]]
+
+
+def head_digest(page: SourcePage) -> str:
+    """Digest of a page but its markdown: front matter, path, kind. Two pages with equal
+    heads make the same site model (only their bodies differ)."""
+    head = dataclasses.replace(page, body="", body_line=0, source_hash="")
+    return hashlib.blake2b(repr(head).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
 
 
 def load_pages(project: Project, settings: Settings, files: SourceFiles,
@@ -172,16 +194,20 @@ def load_pages(project: Project, settings: Settings, files: SourceFiles,
     wanted = _parse_settings(settings)
     pages: list[SourcePage] = []
     without_body: set[str] = set()
+    heads: dict[str, str] = {}
     errors: list[UserError] = []
     for rel in files.pages:
         known = table.get(rel)
         if known is not None and known[0] == files.content.get(rel) and known[1] == wanted:
             pages.append(known[2])
             without_body.add(rel)
+            heads[rel] = known[3]
             continue
         path = project.content_dir / rel
         try:
-            page = load_page(path, project.content_dir, settings)
+            data = files.markdown.pop(str(path), None)  # read by the scan: freed once used
+            page = load_page(path, project.content_dir, settings, data,
+                             files.content[rel] if data is not None else None)
         except UserError as exc:
             errors.append(exc)
             continue
@@ -189,12 +215,14 @@ def load_pages(project: Project, settings: Settings, files: SourceFiles,
             errors.append(UserError(f"cannot read: {exc.strerror}", path))
             continue
         pages.append(page)
-        table[rel] = (page.source_hash, wanted, dataclasses.replace(page, body=""))
+        heads[rel] = head_digest(page)
+        table[rel] = (page.source_hash, wanted, dataclasses.replace(page, body=""), heads[rel])
     for rel in [rel for rel in table if rel not in files.content]:
         del table[rel]
     if errors:
         raise UserErrors(errors)
-    return LoadedPages(tuple(sorted(pages, key=lambda page: page.rel)), frozenset(without_body))
+    return LoadedPages(tuple(sorted(pages, key=lambda page: page.rel)), frozenset(without_body),
+                       heads)
 
 
 def with_body(page: SourcePage, loaded: LoadedPages, content_dir: Path,

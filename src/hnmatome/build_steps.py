@@ -11,27 +11,28 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import render_pool
+from . import body_edits, render_pool
 from .body_answers import Answers
 from .build_cache import BuildCache, Manifest
 from .build_inputs import (
     LoadedPages,
     asset_versions,
     bundle_resources,
+    head_digest,
     load_pages,
     settings_digest,
 )
+from .context_keys import entry_base
 from .fingerprint import Digester
 from .output_work import COPIED, Outcome, Work
 from .plan import Output, plan_outputs
 from .project import Project
 from .quick_render import SiteModel
 from .render import CODE_RENDERED, syntax_css, template_name
-from .search_index import SearchReport, add_search_index
 from .search_sink import SearchSink
 from .site import ShortcodeLinks, Site, assemble
 from .site_build import BuildOptions, BuildPlan, BuildReport
@@ -40,6 +41,7 @@ from .templating import Templates
 from .writer import StagedChanges, staged_changes, staged_directory
 
 if TYPE_CHECKING:
+    from .search_index import SearchReport
     from .shortcodes import PageRenderer
 
 CHECK_VARIABLE = "HNMATOME_CHECK_CACHE"  # set: verify every quick key (tests)
@@ -58,37 +60,69 @@ def _assemble(options: BuildOptions, plan: BuildPlan, loaded: LoadedPages) -> Si
 
 
 def _site_and_outputs(options: BuildOptions, plan: BuildPlan, loaded: LoadedPages,
-                      cache: BuildCache) -> tuple[Site, tuple[Output, ...]]:
-    """The site model and its outputs. Assembling and planning cost a third of a second on
-    the corpus; when no front matter, bundle file, static file or setting changed (a post's
-    text was edited), they are the last build's, kept in the cache."""
-    pages = [repr(dataclasses.replace(page, body="", body_line=0, source_hash=""))
+                      cache: BuildCache) -> tuple[bytes, Site, tuple[Output, ...], dict[str, str]]:
+    """The site model, its outputs and its entries' context_keys.entry_base. Assembling and
+    planning cost a third of a second on the corpus; when no front matter, bundle file,
+    static file or setting changed (a post's text was edited), they are the last build's,
+    kept in the cache."""
+    heads = [(page.rel, loaded.heads.get(page.rel) or head_digest(page))
              for page in loaded.pages]
     others = {rel: digest for rel, digest in plan.files.content.items()
               if not rel.endswith(".md")}
-    key = Digester().of((pages, others, dict(plan.files.static), settings_digest(plan.settings),
+    key = Digester().of((heads, others, dict(plan.files.static), settings_digest(plan.settings),
                          options.drafts, options.search))
     known = cache.site_model(key)
     if known is not None:
-        return known
+        return (key, *known)
     site = _assemble(options, plan, loaded)
-    found = (site, plan_outputs(site, plan.files.static))
+    bases = {entry.rel: entry_base(entry) for entry in site.entries()}
+    found = (site, plan_outputs(site, plan.files.static), bases)
     cache.remember_site_model(key, found)
-    return found
+    return (key, *found)
+
+
+def _reach(work: Work, plan: BuildPlan, cache: BuildCache, model: bytes,
+           frame: bytes) -> frozenset[int] | None:
+    """The outputs this build can have changed, when it follows a build of the same site
+    model, templates and settings whose only differences are page bodies (body_edits.py);
+    None: any output."""
+    previous = work.previous
+    sources = _sources(plan)
+    if not previous.outputs or previous.frame != frame or previous.sources.keys() != sources.keys():
+        return None
+    dependents = cache.dependents(model)
+    if dependents is None:
+        dependents = body_edits.find_dependents(work.keys, work.outputs)
+        cache.remember_dependents(model, dependents)
+    return body_edits.reach(dependents, [rel for rel, digest in sources.items()
+                              if previous.sources[rel] != digest])
+
+
+def _sources(plan: BuildPlan) -> dict[str, str]:
+    return {rel: plan.files.content[rel] for rel in plan.files.pages}
 
 
 def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
                   plan: BuildPlan, previous: Manifest | None) -> BuildReport:
     loaded = load_pages(project, plan.settings, plan.files, cache.pages)
-    site, outputs = _site_and_outputs(options, plan, loaded, cache)
+    model, site, outputs, bases = _site_and_outputs(options, plan, loaded, cache)
     incremental = previous is not None and (plan.out_dir / "index.html").is_file()
     work = _work(project, plan, cache, site, outputs, loaded,
-                 previous if incremental and previous else Manifest())
+                 previous if incremental and previous else Manifest(), bases)
+    frame = Digester().of((model, dict(plan.files.templates), plan.bodies))
+    reach = _reach(work, plan, cache, model, frame)
+    if cache.dependents(model) is None:
+        # a new site model: what its outputs read is learnt while their keys are computed
+        # (or, on a full build, while the workers render), for the body edits that follow
+        work.reads = {}
+        work.keys.reads = work.reads
     guarded = (project.content_dir, project.templates_dir, project.static_dir)
     jobs = options.jobs or render_pool.default_jobs()
     with _staging(plan.out_dir, guarded, incremental) as (stage, changes):
         work.stage = stage
-        outcomes = _render(work, outputs, jobs)
+        outcomes = _render(work, outputs, jobs, reach,
+                           learnt=lambda found: cache.remember_dependents(model, found),
+                           idle=cache.save_model)
         search, sink = None, None
         if not incremental and options.search:
             search, sink = _search(work, stage, stage, staging=True, cache_dir=project.cache_dir)
@@ -109,7 +143,8 @@ def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
                                                 plan.settings, project.templates_dir)
     pages = sum(1 for output in outputs if output.is_page)
     warnings = site.warnings + ((search.warning,) if search and search.warning else ())
-    cache.set_manifest(plan.out_dir, Manifest(plan.inputs, records, pages, warnings))
+    cache.set_manifest(plan.out_dir, Manifest(plan.inputs, records, pages, warnings, frame,
+                                              _sources(plan)))
     return BuildReport(plan.out_dir, pages, len(changed), 0.0,
                        warnings, search, rendered=sum(o.rendered for o in outcomes),
                        changed=tuple(changed),
@@ -118,7 +153,7 @@ def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
 
 def _work(project: Project, plan: BuildPlan, cache: BuildCache, site: Site,
           outputs: tuple[Output, ...], loaded: LoadedPages,
-          previous: Manifest) -> Work:
+          previous: Manifest, entry_bases: dict[str, str]) -> Work:
     """What the workers need. On a full build the body renderer is made here, once, for the
     forked workers to inherit; an incremental build makes it only if a body changed."""
     templates = Templates(project.templates_dir, project.cache_dir / "build" / "jinja")
@@ -138,7 +173,8 @@ def _work(project: Project, plan: BuildPlan, cache: BuildCache, site: Site,
         templates=templates, analysis=analysis, cache=cache,
         answers=Answers(ShortcodeLinks(site), digester), body_environment=plan.bodies,
         previous=previous, out_dir=plan.out_dir, stage=plan.out_dir, static=static,
-        resources=resources, digester=digester, check=bool(os.environ.get(CHECK_VARIABLE)))
+        resources=resources, digester=digester, check=bool(os.environ.get(CHECK_VARIABLE)),
+        entry_bases=entry_bases)
 
 
 def _template_analysis(project: Project, plan: BuildPlan, cache: BuildCache,
@@ -155,11 +191,22 @@ def _template_analysis(project: Project, plan: BuildPlan, cache: BuildCache,
     return analysis
 
 
-def _render(work: Work, outputs: tuple[Output, ...],
-            jobs: int) -> list[Outcome]:
-    """Posts and pages first (lists need their bodies' stats), then everything else."""
+def _render(work: Work, outputs: tuple[Output, ...], jobs: int, reach: frozenset[int] | None,
+            learnt: Callable[[body_edits.Dependents], object],
+            idle: Callable[[], object]) -> list[Outcome]:
+    """Posts and pages first (lists need their bodies' stats), then everything else.
+    `reach`: the only outputs that can have changed (None: any). When this build is to learn
+    what each output reads (`work.reads` is set: body_edits.py), `learnt` is given it. `idle`:
+    work for this process while workers render the lists."""
+    done: list[bool] = []
+
+    def learn() -> None:  # while the workers render the posts, this process is idle
+        learnt(body_edits.find_dependents(work.keys, outputs, work.reads))
+        done.append(True)
+
     pages = [n for n, output in enumerate(outputs) if output.is_page]
-    first = render_pool.run(work, pages, jobs, PAGE_CHUNK)
+    first = render_pool.run(work, pages, jobs, PAGE_CHUNK, reach,
+                            idle=learn if work.reads is not None else None)
     for _, key, record, fresh in render_pool.outcome_bodies(first.outcomes):
         if fresh:
             work.cache.add_body(key, record)
@@ -170,12 +217,14 @@ def _render(work: Work, outputs: tuple[Output, ...],
     lists = dataclasses.replace(
         work, site=work.site.with_stats(render_pool.stats_by_rel(first.outcomes)),
         bodies=bodies, digester=Digester())
-    second = render_pool.run(lists, rest, jobs, OTHER_CHUNK)
+    second = render_pool.run(lists, rest, jobs, OTHER_CHUNK, reach, idle=idle)
     render_pool.raise_errors(second.errors)
     missed = first.missed + second.missed
     if missed:
         raise AssertionError(f"context_keys.py missed changes of {len(missed)} outputs: "
                              + ", ".join(sorted(missed)[:20]))
+    if work.reads is not None and not done:
+        learn()  # the keys computed here recorded most of it
     return first.outcomes + second.outcomes
 
 
@@ -200,6 +249,8 @@ def _removed(previous: Manifest, outputs: tuple[Output, ...], search_too: bool) 
 
 def _search(work: Work, site_dir: Path, root: Path, *, staging: bool,
             cache_dir: Path) -> tuple[SearchReport, SearchSink]:
+    from .search_index import add_search_index  # Pagefind and an HTML parser: only when used
+
     sink = SearchSink(root, work.previous, staging=staging)
     report = add_search_index(sink, site_dir, work.settings.language, cache_dir)  # type: ignore[arg-type]
     sink.remove_stale()

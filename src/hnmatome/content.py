@@ -129,9 +129,12 @@ def _place(rel: str) -> tuple[str, str, bool]:
     return section, kind, parts[-1] == BUNDLE_INDEX and len(parts) > 1
 
 
-def load_page(path: Path, content_dir: Path, settings: Settings) -> SourcePage:
-    """One content file; a UserError names the file and line of the first problem."""
-    data = path.read_bytes()
+def load_page(path: Path, content_dir: Path, settings: Settings, data: bytes | None = None,
+              source_hash: str | None = None) -> SourcePage:
+    """One content file; a UserError names the file and line of the first problem. `data`
+    and `source_hash`: the file's bytes and their digest, when the caller has them."""
+    if data is None:
+        data, source_hash = path.read_bytes(), None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -155,7 +158,7 @@ def load_page(path: Path, content_dir: Path, settings: Settings) -> SourcePage:
         hnid=fields.integer("hnid"),
         meta=FrozenMeta(meta),
         body=body, body_line=body_line,
-        source_hash=hashlib.blake2b(data, digest_size=16).hexdigest(),
+        source_hash=source_hash or hashlib.blake2b(data, digest_size=16).hexdigest(),
     )
 
 

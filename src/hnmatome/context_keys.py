@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from . import sitemap
@@ -30,20 +30,31 @@ from .site import BodyStats, Entry, Site
 from .taxonomy import Taxonomy, Term, TermValue
 
 if TYPE_CHECKING:
+    from .body_answers import Answers
     from .build_cache import BodyRecord
     from .template_deps import TemplateAnalysis
 
 BODY_TAKERS = frozenset({"feed", "atom"})  # outputs that render_output gives `bodies`
+COPIES = frozenset({"static", "resource"})
+# made from the site's structure alone (paths, dates, titles: what assembling decides)
+STRUCTURE_ONLY = frozenset({"sitemap", "robots", "syntax_css"})
 
 
 class SiteKeys:
     """Digests of the parts of one site model, each computed once, and the quick key of each
     output built from them."""
 
-    def __init__(self, site: Site, digester: Digester, analysis: TemplateAnalysis) -> None:
+    def __init__(self, site: Site, digester: Digester, analysis: TemplateAnalysis,
+                 entry_bases: Mapping[str, str] | None = None,
+                 reads: dict[str, frozenset[str]] | None = None,
+                 answers: Answers | None = None) -> None:
+        """`entry_bases`: entry_base() of every entry of `site` (known from the build that
+        assembled it), so that an entry's digest needs only its body statistics. `reads`:
+        filled with `dependencies` of each output whose key is computed (by output path)."""
         self.site = site
         self.digester = digester
         self.analysis = analysis
+        self._bases = entry_bases or {}
         self._entries: dict[str, str] = {}
         self._common: dict[str, str] = {}
         self._sections: tuple[Pager, ...] | None = None
@@ -51,17 +62,26 @@ class SiteKeys:
         self._taxonomies = {taxonomy.name: taxonomy for taxonomy in site.taxonomies}
         self._terms: dict[tuple[str, str], tuple[str, tuple[Pager, ...]]] = {}
         self._builders = {kind: getattr(self, f"_{kind}") for kind in _BUILT}
+        self._reading: set[str] | None = None  # the rels read while recording
+        self.reads = reads
+        self.answers = answers  # the newest posts, for bodies with late shortcodes
 
     def key(self, output: Output, body: BodyRecord | None = None) -> str | None:
         """None for outputs that have no quick key (their fingerprint is always computed)."""
         builder = self._builders.get(output.kind)
         if builder is None:  # feeds, copies (their fingerprint is their key), new kinds
             return None
-        parts = [self._site_wide(template_name(output)), repr(output), *builder(output)]
+        if self.reads is not None:
+            self._reading = set()
+        parts = [self._site_wide(template_name(output)), output_ident(output), *builder(output)]
+        self._record(output)
         if output.is_page:
-            if body is None:
+            answers = self.answers
+            if body is None or (body.late and answers is None):
                 return None
             parts.append(body.digest.hex())
+            if body.late and answers is not None:  # the newest posts its page shows
+                parts += [answers.answer("latest", limit) for limit in body.late]
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
     def code_rendered(self, output: Output, bodies: Mapping[str, BodyRecord]) -> str | None:
@@ -69,12 +89,12 @@ class SiteKeys:
         (feeds.py, sitemap.py), generously (a site feed depends on every post, although it
         shows the newest fifty; it also holds the bodies of those fifty)."""
         site = self.site
-        parts = [self._site_data(), repr(output)]
+        parts = [self._site_data(), output_ident(output)]
+        if self.reads is not None and output.kind in BODY_TAKERS | STRUCTURE_ONLY:
+            self._reading = set()
         if output.kind in BODY_TAKERS:
-            term = self._taxonomies[output.key].term(output.term) if output.term else None
-            # every feed shows the newest feed_items posts of its list (feeds.py)
-            indexes = (term.posts if term else range(len(site.posts)))[: site.info.feed_items]
-            if term:
+            indexes = self._feed_items(output)
+            if output.term:
                 parts.append(self._term_data(output.key, output.term)[0])
             parts.append(self._posts(indexes))
             in_full = self._in_feeds()
@@ -86,7 +106,46 @@ class SiteKeys:
             parts.append(repr(list(sitemap._locations(site))))
         elif output.kind not in ("robots", "syntax_css"):
             return None
+        self._record(output)
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+    def _record(self, output: Output) -> None:
+        """Keep what computing this output's key read (see `dependencies`)."""
+        if self.reads is not None and self._reading is not None:
+            if output.is_page:
+                self._reading.add(output.key)
+            self.reads[output.path] = frozenset(self._reading)
+            self._reading = None
+
+    def dependencies(self, output: Output) -> frozenset[str] | None:
+        """The posts and pages (by rel) whose entry or body this output's key reads: the
+        outputs a change of one body can reach. Standalone pages are read by every template
+        output (see `everywhere`) and not listed. None: the output reads more than that."""
+        if output.kind in COPIES or output.kind in STRUCTURE_ONLY:
+            return frozenset()  # files, and what depends only on the site's structure
+        if output.kind in BODY_TAKERS:
+            posts = self.site.posts
+            return frozenset(posts[index].rel for index in self._feed_items(output))
+        builder = self._builders.get(output.kind)
+        if builder is None:
+            return None
+        self._reading = set()
+        try:
+            builder(output)
+            found = self._reading
+        finally:
+            self._reading = None
+        return frozenset(found | {output.key}) if output.is_page else frozenset(found)
+
+    def everywhere(self) -> frozenset[str]:
+        """Rels every template output reads (the standalone pages, in every page's menu)."""
+        return frozenset(entry.rel for entry in self.site.pages)
+
+    def _feed_items(self, output: Output) -> Sequence[int]:
+        """Every feed shows the newest feed_items posts of its list (feeds.py)."""
+        site = self.site
+        term = self._taxonomies[output.key].term(output.term) if output.term else None
+        return (term.posts if term else range(len(site.posts)))[: site.info.feed_items]
 
     def _in_feeds(self) -> frozenset[str]:
         if self._full is None:
@@ -105,13 +164,12 @@ class SiteKeys:
     def entry(self, entry: Entry | None) -> str:
         if entry is None:
             return "-"
+        if self._reading is not None:
+            self._reading.add(entry.rel)
         found = self._entries.get(entry.rel)
         if found is None:
-            # An entry's repr shows every field (none is repr=False: checked below), and the
-            # values in it (text, dates, front matter) print in full; 5x quicker than a
-            # Digester walk, which matters at 1,000+ posts per build.
-            text = repr(entry) if _ENTRY_REPR_IS_COMPLETE else self.digester.of(entry).hex()
-            found = hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+            base = self._bases.get(entry.rel) or entry_base(entry)
+            found = hashlib.blake2b(f"{base}\x1f{entry.stats!r}".encode("utf-8", "surrogatepass"),
                                     digest_size=16).hexdigest()
             self._entries[entry.rel] = found
         return found
@@ -190,6 +248,24 @@ class SiteKeys:
         return [taxonomy.title, *(self._members(taxonomy, term) for term in taxonomy.terms)]
 
 
+def entry_base(entry: Entry) -> str:
+    """Digest of an entry but its body statistics (which change when only the body does).
+    An entry's repr shows every field (none is repr=False: checked below), and the values in
+    it (text, dates, front matter) print in full; 5x quicker than a Digester walk."""
+    bare = entry if entry.stats == _NO_STATS else dataclasses.replace(entry, stats=_NO_STATS)
+    if not _ENTRY_REPR_IS_COMPLETE:
+        return Digester().of(bare).hex()
+    text = repr(bare)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def output_ident(output: Output) -> str:
+    """Every field of an output (its repr, 5x quicker)."""
+    return (f"{output.path}\x1e{output.kind}\x1e{output.key}\x1e{output.term}\x1e"
+            f"{output.number}\x1e{output.target}\x1e{output.source}")
+
+
+_NO_STATS = BodyStats()
 _BUILT = ("post", "page", "home", "section", "term", "alias", "notfound", "taxonomy")
 # every field a template may read (the items are in the key as the posts they are)
 _PAGER_FIELDS = tuple(field.name for field in dataclasses.fields(Pager) if field.name != "items")
@@ -201,3 +277,5 @@ def _pager(pager: Pager) -> str:
 
 _ENTRY_REPR_IS_COMPLETE = all(field.repr for field in dataclasses.fields(Entry)) and all(
     field.repr for kind in (BodyStats, TermValue) for field in dataclasses.fields(kind))
+assert list(Output._fields) == [
+    "path", "kind", "key", "term", "number", "target", "source"], "update output_ident"

@@ -55,14 +55,13 @@ def parse_date(value: Any, tz: ZoneInfo, path: Path, line: int | None = None) ->
     return parsed
 
 
-_COMMENT_TIME = re.compile(r"(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d:\d\d:\d\d)")
+_COMMENT_TIME = re.compile(r"\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d")
 
 
 def comment_time_iso(text: str) -> str:
     """`createdAt` as an ISO 8601 UTC time for <time datetime>, '' when unreadable."""
-    found = _COMMENT_TIME.fullmatch(text)
-    if found:
-        return f"{found[1]}-{found[2]}-{found[3]}T{found[4]}Z"
+    if _COMMENT_TIME.fullmatch(text):  # fixed widths: the fields are at fixed offsets
+        return f"{text[:4]}-{text[5:7]}-{text[8:10]}T{text[11:]}Z"
     parsed = parse_comment_time(text) if text else None
     return parsed.isoformat(timespec="seconds").replace("+00:00", "Z") if parsed else ""
 

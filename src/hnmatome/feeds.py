@@ -75,7 +75,26 @@ def document(parts: list[str]) -> bytes:
     return (DECLARATION + "".join(parts)).encode("utf-8", "xmlcharrefreplace")
 
 
+class _ItemMemo:
+    """RSS items of one site model, by post and body: a post is in the feed of each of its
+    tags and of its month (and the two site feeds share their bodies), and its item is the
+    same in all of them. Kept per process for the last site model only."""
+
+    site: Site | None = None
+    items: dict[tuple[str, str | None], str] = {}  # noqa: RUF012 - replaced, not shared
+
+
 def _item(entry: Entry, site: Site, body: str | None) -> str:
+    if _ItemMemo.site is not site:
+        _ItemMemo.site, _ItemMemo.items = site, {}
+    key = (entry.rel, body)
+    found = _ItemMemo.items.get(key)
+    if found is None:
+        found = _ItemMemo.items[key] = _make_item(entry, site, body)
+    return found
+
+
+def _make_item(entry: Entry, site: Site, body: str | None) -> str:
     link = site.links.permalink(entry.path)
     parts = ["<item>\n", element("title", entry.title), element("link", link),
              element("guid", link, isPermaLink="true")]

@@ -7,14 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import UserError
-
-try:  # the C loader is several times faster; PyYAML wheels normally ship it
-    _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
 
 _TOML_LINE = re.compile(r"at line (\d+)")
 _TOML_WHERE = re.compile(r"\s*\((?:at line \d+, column \d+|at end of document)\)")
@@ -49,8 +42,13 @@ def _load_toml(source: str, path: Path) -> dict[str, Any]:
 
 
 def _load_yaml(source: str, path: Path) -> dict[str, Any]:
+    # imported here: most sites use TOML, and PyYAML costs every build ~20 ms to import
+    import yaml
+
+    # the C loader is several times faster; PyYAML wheels normally ship it
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(source, Loader=_YamlLoader)  # a safe loader (CSafeLoader/SafeLoader)
+        data = yaml.load(source, Loader=loader)  # a safe loader (CSafeLoader/SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None

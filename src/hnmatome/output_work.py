@@ -33,6 +33,7 @@ from .content import SourcePage
 from .context_keys import SiteKeys
 from .feeds import full_content_rels
 from .fingerprint import Digester
+from .late_shortcodes import LateShortcodes
 from .plan import Output
 from .render import CODE_RENDERED, render_output
 from .settings import Settings
@@ -71,12 +72,17 @@ class Work:
     digester: Digester = field(default_factory=Digester)
     # render even the outputs whose quick keys match, and report any whose bytes changed
     check: bool = False
+    late: LateShortcodes | None = None  # made when a body with late shortcodes is read
+    entry_bases: Mapping[str, str] = field(default_factory=dict)  # context_keys.entry_base
+    # when not None: what each computed key read, by output path (context_keys.SiteKeys)
+    reads: dict[str, frozenset[str]] | None = None
     pages: Mapping[str, SourcePage] = field(init=False)
     keys: SiteKeys = field(init=False)
 
     def __post_init__(self) -> None:
         self.pages = {page.rel: page for page in self.loaded.pages}
-        self.keys = SiteKeys(self.site, self.digester, self.analysis)
+        self.keys = SiteKeys(self.site, self.digester, self.analysis, self.entry_bases,
+                             self.reads, self.answers)
 
 
 @dataclass(frozen=True)
@@ -123,13 +129,35 @@ def check(work: Work, number: int, missed: list[str]) -> Outcome | Todo:
     return Todo(number, quick, fingerprint, body)
 
 
+def keep(work: Work, number: int, missed: list[str]) -> Outcome | None:
+    """The last build's output, for one that no edit can have reached (body_edits.py): kept
+    without a key while its file is the one that build wrote; None: check it as usual."""
+    output = work.outputs[number]
+    record = work.previous.outputs.get(output.path)
+    if record is None or not record.on_disk(f"{work.out_dir}/{output.path}"):
+        return None
+    kept = Outcome(output.path, record, written=False, rendered=False)
+    if output.is_page:
+        page = work.pages[output.key]
+        key = body_key(work.body_environment, page)
+        body = work.cache.body(key, work.answers)
+        if body is None:
+            return None
+        kept = Outcome(output.path, record, False, False, (page.rel, key, body, False))
+    if work.check and output.kind not in COPIED and \
+            content_digest(_render_now(work, output, kept.body and kept.body[2])) != \
+            record.content:
+        missed.append(output.path)
+    return kept
+
+
 def _with_body(outcome: Outcome, work: Work, output: Output, body: BodyRecord | None,
                fresh: bool) -> Outcome:
     if body is None:
         return outcome
     page = work.pages[output.key]
-    return dataclasses.replace(
-        outcome, body=(page.rel, body_key(work.body_environment, page), body, fresh))
+    return Outcome(outcome.path, outcome.record, outcome.written, outcome.rendered,
+                   (page.rel, body_key(work.body_environment, page), body, fresh))
 
 
 def _kept_by_key(work: Work, output: Output, quick: str | None, missed: list[str],
@@ -148,7 +176,8 @@ def _render_now(work: Work, output: Output, body: BodyRecord | None) -> bytes:
     """The output's bytes, rendered regardless of any cache (the check mode's evidence)."""
     rendered = None
     if body is not None:
-        rendered = read_body(work, body) or render_body(work, work.pages[output.key], None)[0]
+        page = work.pages[output.key]
+        rendered = read_body(work, body, page) or render_body(work, page, None)[0]
     bodies = feed_bodies(work) if fingerprints.takes_bodies(output) else None
     return render_output(output, work.site, work.templates, rendered, bodies=bodies)
 
@@ -163,8 +192,8 @@ def _kept(work: Work, output: Output, fingerprint: bytes, quick: str | None) -> 
     record = work.previous.outputs.get(output.path)
     if fingerprint and record and record.fingerprint == fingerprint and record.on_disk(
             f"{work.out_dir}/{output.path}"):
-        return Outcome(output.path, dataclasses.replace(record, quick=quick), written=False,
-                       rendered=False)
+        kept = OutputRecord(record.fingerprint, record.content, record.stamp, quick)
+        return Outcome(output.path, kept, written=False, rendered=False)
     return None
 
 
@@ -191,7 +220,7 @@ def _produce_page(work: Work, output: Output, todo: Todo, tree: OutputTree,
     page = work.pages[output.key]
     key = body_key(work.body_environment, page)
     record, fresh = todo.body, False
-    body = read_body(work, record) if record is not None else None
+    body = read_body(work, record, page) if record is not None else None
     if body is None or record is None:  # not cached, or its pack is gone
         body, record = render_body(work, page, packs)
         fresh = True
@@ -233,22 +262,30 @@ def _copy(work: Work, output: Output, tree: OutputTree, fingerprint: bytes) -> O
 
 def render_body(work: Work, page: SourcePage,
                 packs: PackWriter | None) -> tuple[RenderedBody, BodyRecord]:
+    """The page's body, complete, and its record; what is stored leaves late shortcodes
+    (late_shortcodes.py) as markers, so the body stays valid when the newest posts change."""
     page = with_body(page, work.loaded, work.content_dir, work.settings)
     from .shortcodes import PageRenderer
 
-    context = RecordingContext(work.answers)
     if work.renderer is None:
         work.renderer = PageRenderer(work.templates.directory, work.settings)
-    body = work.renderer.render(page, context)
-    stored = pickle.dumps((body.html, body.text, body.first_comment),
+    context = RecordingContext(work.answers)
+    body = work.renderer.render(page, context, late=True)
+    complete = _resolved(work, page, body)
+    if complete is None:  # a marker did not survive: everything inside the body after all
+        context = RecordingContext(work.answers)
+        body = complete = work.renderer.render(page, context)
+    stored = pickle.dumps((body.html, body.text, body.first_comment, body.late),
                           protocol=pickle.HIGHEST_PROTOCOL)
     pack, offset, length = packs.add(stored) if packs else ("", 0, 0)
-    record = BodyRecord(digest=content_digest(stored), stats=stats_of(body),
-                        asked=tuple(context.asked), pack=pack, offset=offset, length=length)
-    return body, record
+    record = BodyRecord(digest=content_digest(stored), stats=stats_of(complete),
+                        asked=tuple(context.asked), pack=pack, offset=offset, length=length,
+                        late=tuple(call.limit for call in body.late))
+    return complete, record
 
 
-def read_body(work: Work, record: BodyRecord | None) -> RenderedBody | None:
+def read_body(work: Work, record: BodyRecord | None, page: SourcePage) -> RenderedBody | None:
+    """The stored body of `page`, complete; None when it is gone (render it again)."""
     if record is None or work.cache.bodies is None or not record.pack:
         return None
     stored = work.cache.bodies.read(record)
@@ -256,8 +293,19 @@ def read_body(work: Work, record: BodyRecord | None) -> RenderedBody | None:
         return None
     from .shortcodes import RenderedBody
 
-    html, text, first_comment = pickle.loads(stored)
-    return RenderedBody(html, text, record.stats.comment_count, first_comment)
+    html, text, first_comment, late = pickle.loads(stored)
+    return _resolved(work, page, RenderedBody(html, text, record.stats.comment_count,
+                                              first_comment, late))
+
+
+def _resolved(work: Work, page: SourcePage, body: RenderedBody) -> RenderedBody | None:
+    """`body` with its late shortcodes' output in place (None: a marker is missing)."""
+    if not body.late:
+        return body
+    if work.late is None:
+        work.late = LateShortcodes(work.templates.directory)
+    html = work.late.resolve(body.html, body.late, page, work.answers.links)
+    return None if html is None else dataclasses.replace(body, html=html, late=())
 
 
 _feed_html: dict[str, str] | None = None
@@ -269,7 +317,7 @@ def feed_bodies(work: Work) -> Mapping[str, str]:
     if _feed_html is None:
         found = {}
         for rel in full_content_rels(work.site):
-            body = read_body(work, work.bodies.get(rel))
+            body = read_body(work, work.bodies.get(rel), work.pages[rel])
             if body is None:
                 body, _ = render_body(work, work.pages[rel], None)
             found[rel] = body.html

@@ -13,15 +13,22 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.entities import entities
-from markdown_it.common.utils import isValidEntityCode
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isValidEntityCode, isWhiteSpace
 from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 from markdown_it.rules_inline.linkify import SCHEME_RE
 
 from .markdown_render import LINK_HINT, AsciiUrlLinkify, LinkNormalizingMarkdown, inline_text
 
-# What can make inline markdown differ from escaped text. (`[x]` alone is text: a comment body
-# has no link reference definitions, and images are off, so `!` is text too.)
-_INLINE_SIGNIFICANT = re.compile(r"[\\`*_<>&~@\x00\r\n]|://|\]\(|www\.", re.IGNORECASE)
+# What can make inline markdown differ from escaped text: any of \`*_<&@ NUL CR LF, or '~~',
+# '://', '](' or 'www.' in any case. (`[x]` alone is text: a comment body has no link reference
+# definitions, and images are off, so `!` is text too; no inline rule starts at '>', and a
+# lone '~' is too short for strikethrough.) Written as one character class with lookbehinds,
+# because the regex engine scans for a leading class with a fast loop, while the plain
+# alternation is tried branch by branch at every character (4x slower on comment text).
+_SIGNIFICANT_CHARS = r"\\`*_<&@\x00\r\n"  # a regex character-class body
+_INLINE_SIGNIFICANT = re.compile(
+    rf"[{_SIGNIFICANT_CHARS}:\]wW~]"
+    rf"(?:(?<=[{_SIGNIFICANT_CHARS}])|(?<=:)//|(?<=\])\(|(?<=[wW])[wW][wW]\.|(?<=~)~)")
 # Only ASCII blanks are trimmed: a full-width space (U+3000) opening a line is a Japanese
 # paragraph indent, and Hugo keeps it.
 _ASCII_SPACE = " \t\r\n"
@@ -66,11 +73,61 @@ def _decode_reference(found: re.Match[str]) -> str:
 def _plain_with_references(segment: str) -> str | None:
     """The decoded text when `segment` is plain text plus character references, else None.
     Links are the one thing decoding can create (linkify runs on the decoded text), so a
-    decoded text that could hold one is left to markdown-it."""
-    if _INLINE_SIGNIFICANT.search(_REFERENCE.sub("", segment)):
+    decoded text that could hold one is left to markdown-it. An '&' that starts no reference
+    is text to markdown-it too (its entity rule declines it)."""
+    if _INLINE_SIGNIFICANT.search(_REFERENCE.sub("", segment).replace("&", "")):
         return None
     decoded = _REFERENCE.sub(_decode_reference, segment)
     return None if LINK_HINT.search(decoded) else decoded
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+_UNDERSCORES = re.compile(r"_+")
+_LINE_OR_NUL = re.compile(r"[\r\n\x00]")
+
+
+def _inside_word(segment: str, start: int, end: int) -> bool:
+    """Whether the run segment[start:end] sits between two characters that are neither
+    whitespace nor punctuation (markdown-it's own tests): an `_` run there can neither open
+    nor close emphasis, so it stays text (snake_case names)."""
+    if start == 0 or end >= len(segment):
+        return False
+    return not any(isWhiteSpace(ord(char)) or isMdAsciiPunct(ord(char)) or isPunctChar(char)
+                   for char in (segment[start - 1], segment[end]))
+
+
+def _plain_outside_code(segment: str, start: int, end: int) -> bool:
+    """segment[start:end], text between code spans, is plain but for in-word `_` runs."""
+    for run in _UNDERSCORES.finditer(segment, start, end):
+        if not _inside_word(segment, run.start(), run.end()):
+            return False
+    # Dropping the `_` can only join other characters into a match, never hide one.
+    return not _INLINE_SIGNIFICANT.search(segment[start:end].replace("_", ""))
+
+
+def _plain_with_code(segment: str) -> tuple[str, str] | None:
+    """Plain text with `code` spans and in-word `_`: (html, text) as markdown-it (plus nh3)
+    gives them, or None when anything else could matter. Every backtick run must be a single
+    backtick and their count even: they then pair up in order, as markdown-it pairs them."""
+    if "``" in segment or segment.count("`") % 2 or _LINE_OR_NUL.search(segment):
+        return None  # (markdown-it normalises CR and NUL, and a line break is not text)
+    html: list[str] = []
+    text: list[str] = []
+    pos = 0
+    for span in _CODE_SPAN.finditer(segment):
+        if not _plain_outside_code(segment, pos, span.start()):
+            return None
+        code = span.group(1)
+        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+            code = code[1:-1]
+        before = segment[pos : span.start()]
+        html += [escape_text(before), "<code>", escape_text(code), "</code>"]
+        text += [before, code]
+        pos = span.end()
+    if not _plain_outside_code(segment, pos, len(segment)):
+        return None
+    rest = segment[pos:]
+    return "".join([*html, escape_text(rest)]), "".join([*text, rest])
 
 
 _SCHEME_SEPARATOR = re.compile("://")
@@ -80,14 +137,19 @@ _SAFE_HREF = re.compile(r"(?:https?|ftp)://(?:[a-z0-9-]+\.)+[a-z]{2,63}(?::[0-9]
 
 
 def _blocks_url_shortcut(text: str) -> bool:
-    """Text between URLs must be plain, with no ':' (linkify would look at it again)."""
-    return ":" in text or _INLINE_SIGNIFICANT.search(text) is not None
+    """Text between URLs must be plain. (A ':' is fine: it holds no '://' - each one starts a
+    URL here - so markdown-it's linkify finds no link in it; see LINK_HINT.)"""
+    return _INLINE_SIGNIFICANT.search(text) is not None
+
+
+# Built once: nh3.clean() with options rebuilds its sanitizer on every call.
+_CLEANER = nh3.Cleaner(tags=_QUOTE_TAGS, attributes=_QUOTE_ATTRIBUTES,
+                       url_schemes=_QUOTE_SCHEMES, link_rel=_LINK_REL)
 
 
 def _clean(html: str) -> str:
     # Defence in depth: markdown-it already escapes, nh3 guarantees only known tags survive.
-    return nh3.clean(html, tags=_QUOTE_TAGS, attributes=_QUOTE_ATTRIBUTES,
-                     url_schemes=_QUOTE_SCHEMES, link_rel=_LINK_REL)
+    return _CLEANER.clean(html)
 
 
 def _escape_attribute(value: str) -> str:
@@ -116,6 +178,8 @@ class QuoteBodyRenderer:
             return escape_text(decoded), decoded
         if "://" in segment and (linked := self._plain_with_urls(segment)) is not None:
             return linked
+        if ("`" in segment or "_" in segment) and (coded := _plain_with_code(segment)) is not None:
+            return coded
         return self.segment_slow(segment)
 
     def segment_slow(self, segment: str) -> tuple[str, str]:

@@ -8,7 +8,9 @@ everything weaker is dropped rather than padding the list."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 MAX_RELATED = 5
 # A tag on more than this share of the posts (and more than GENERIC_MIN_POSTS) is "common":
@@ -29,25 +31,23 @@ def _postings(tags: Sequence[Sequence[str]]) -> dict[str, list[int]]:
 def _related_to(index: int, keys: Sequence[str], postings: dict[str, list[int]],
                 weights: dict[str, float], generic: frozenset[str],
                 limit: int) -> tuple[int, ...]:
-    scores: dict[int, float] = {}
-    specific: set[int] = set()
-    shared: dict[int, int] = {}
-    for key in dict.fromkeys(keys):
-        weight = weights[key]
-        members = postings[key]
-        if len(members) < 2:
-            continue
-        for other in members:
-            if other != index:
-                scores[other] = scores.get(other, 0.0) + weight
-                shared[other] = shared.get(other, 0) + 1
-        if key not in generic:
-            specific.update(members)
-    strong = [other for other in scores if other in specific or shared[other] >= 2]
-    if not strong:
+    keys = [key for key in dict.fromkeys(keys) if len(postings[key]) >= 2]
+    # Only candidates that share a specific tag, or several tags, can be kept: count the
+    # shared tags first (in C), and add up weights only for those few. The weights are added
+    # in the order of `keys`, as in a plain sum over the tags, so equal inputs give equal floats.
+    shared = Counter(chain.from_iterable(postings[key] for key in keys))
+    specific = set(chain.from_iterable(postings[key] for key in keys if key not in generic))
+    scores = {other: 0.0 for other, count in shared.items()
+              if other != index and (count >= 2 or other in specific)}
+    if not scores:
         return ()
-    best = max(scores[other] for other in strong)
-    kept = [other for other in strong if scores[other] >= best * RELATIVE_FLOOR]
+    for key in keys:
+        weight = weights[key]
+        for other in postings[key]:
+            if other in scores:
+                scores[other] += weight
+    best = max(scores.values())
+    kept = [other for other, score in scores.items() if score >= best * RELATIVE_FLOOR]
     # Best score first; among equals the post closest in time, then the newer one.
     kept.sort(key=lambda other: (-scores[other], abs(other - index), other))
     return tuple(kept[:limit])

@@ -184,7 +184,7 @@ def render_output(output: Output, site: Site, templates: Templates,
     if output.kind == "syntax_css":
         return syntax_css()
     name, context = template_context(output, site, body)
-    return templates.render(name, context).encode("utf-8")
+    return templates.render(name, context, scope=site).encode("utf-8")
 
 
 CODE_RENDERED = frozenset({"feed", "atom", "sitemap", "robots", "syntax_css"})

@@ -13,19 +13,18 @@ directory that the parent moves into place only after every output succeeded."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .build_cache import BodyRecord
 from .errors import UserError, UserErrors
-from .output_work import Outcome, Todo, Work, check, forget_feed_bodies, produce
+from .output_work import Outcome, Todo, Work, check, forget_feed_bodies, keep, produce
 from .site import BodyStats
 from .writer import OutputTree
 
 MAX_REPORTED_ERRORS = 50
-PARALLEL_FROM = 200  # fewer outputs to render than this are quicker without workers
+PARALLEL_FROM = 200  # fewer outputs to render than this are quicker without workers (measured)
 ErrorTuple = tuple[str, str | None, int | None, str | None]
 
 
@@ -39,23 +38,35 @@ class ChunkResult:
 _work: Work | None = None
 
 
-def run(work: Work, numbers: Sequence[int], jobs: int, chunk: int) -> ChunkResult:
+def run(work: Work, numbers: Sequence[int], jobs: int, chunk: int,
+        reach: frozenset[int] | None = None,
+        idle: Callable[[], object] | None = None) -> ChunkResult:
     """Make outputs[n] for every n in `numbers`; errors come back as data (the caller raises
-    them, after every worker stopped)."""
+    them, after every worker stopped). `reach`: the only outputs that can have changed
+    (body_edits.py); None: any. `idle`: work for this process while workers render (not
+    called when there are none)."""
     global _work
     _work = work
     forget_feed_bodies()
     total = ChunkResult()
     try:
-        todo = [Todo(number) for number in numbers]
         if work.previous.outputs:
-            todo = _check_all(work, numbers, total)
+            todo = _check_all(work, numbers, total, reach)
+        else:
+            todo = [Todo(number) for number in numbers]
         if jobs <= 1 or len(todo) < PARALLEL_FROM:
             _merge(total, run_chunk(todo))
         else:
+            # at least two chunks a worker, so a slow chunk does not leave the others idle
+            chunk = max(1, min(chunk, -(-len(todo) // (2 * jobs))))
             chunks = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
+            import multiprocessing  # only when workers are needed
+
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for result in pool.imap_unordered(run_chunk, chunks):
+                results = pool.imap_unordered(run_chunk, chunks)
+                if idle is not None:
+                    idle()
+                for result in results:
                     _merge(total, result)
                     if len(total.errors) >= MAX_REPORTED_ERRORS:
                         pool.terminate()
@@ -65,9 +76,15 @@ def run(work: Work, numbers: Sequence[int], jobs: int, chunk: int) -> ChunkResul
     return total
 
 
-def _check_all(work: Work, numbers: Sequence[int], total: ChunkResult) -> list[Todo]:
+def _check_all(work: Work, numbers: Sequence[int], total: ChunkResult,
+               reach: frozenset[int] | None) -> list[Todo]:
     todo = []
     for number in numbers:
+        if reach is not None and number not in reach:
+            kept = keep(work, number, total.missed)
+            if kept is not None:
+                total.outcomes.append(kept)
+                continue
         found = check(work, number, total.missed)
         if isinstance(found, Todo):
             todo.append(found)

@@ -18,6 +18,7 @@ import jinja2.meta
 from markupsafe import Markup
 
 from .errors import UserError
+from .late_shortcodes import LateCall, can_be_late, shortcode_environment
 from .markdown_render import block_text, page_markdown
 from .quote_body import QuoteBodyRenderer
 from .quote_card import card_variables, is_shipped_card, shipped_card_html
@@ -39,6 +40,8 @@ class RenderedBody:
     text: str  # plain text of the body (reading time, descriptions, feeds, search)
     comment_count: int  # number of matomeQuote shortcodes
     first_comment: str  # plain text of the first matomeQuote body ('' if none)
+    # shortcodes whose output goes in when the page renders (render(..., late=True))
+    late: tuple[LateCall, ...] = ()
 
 
 class ShortcodeContext(Protocol):
@@ -64,6 +67,7 @@ class _Job:
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (html, text)
     comment_count: int = 0
     first_comment: str = ""
+    late: list[LateCall] | None = None  # None: every shortcode renders in the body
 
     def error(self, message: str, line: int, hint: str | None = None) -> UserError:
         return UserError(message, self.page.path, self.page.body_line + line - 1, hint)
@@ -109,6 +113,22 @@ def _has_fence(markdown: str) -> bool:
     return "```" in markdown or "~~~" in markdown
 
 
+def _is_key(line: str, prefix: str) -> bool:
+    digits = line[len(prefix) : -1]
+    return line.startswith(prefix) and line.endswith("X") and digits.isdigit() and digits.isascii()
+
+
+def _placeholder_paragraphs(source: str, prefix: str) -> tuple[str, str] | None:
+    """(html, text) as markdown gives them for a source made only of placeholder lines
+    (the inner content of folds mostly is), else None: a markdown parse costs far more than
+    these few lines. Each blank-line-separated block of keys is one paragraph."""
+    blocks = _BLOCK_GAP.split(source.strip("\n"))
+    if not all(_is_key(line, prefix) for block in blocks for line in block.split("\n")):
+        return None
+    return ("".join(f"<p>{block}</p>\n" for block in blocks),
+            "".join(f"{block}\n" for block in blocks))
+
+
 def _placeholder_pattern(stem: str) -> re.Pattern[str]:
     """A placeholder alone in a paragraph (the <p> goes too) or anywhere else."""
     return re.compile(rf"<p>({stem}\d+X)</p>(\n?)|{stem}\d+X")
@@ -138,10 +158,9 @@ class PageRenderer:
 
     def _setup(self) -> None:
         folder = self.templates_dir / "shortcodes"
-        self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(folder), autoescape=True,
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self._env = shortcode_environment(folder)
         self._templates: dict[str, jinja2.Template] = {}
+        self._late: set[str] = set()  # shortcodes that may render after the body
         self.paired: dict[str, bool] = dict(BUILTIN_SHORTCODES)
         for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
             name = path.stem
@@ -149,6 +168,8 @@ class PageRenderer:
                 source = path.read_text(encoding="utf-8")
                 self.paired[name] = _uses_inner(self._env, source)
                 self._templates[name] = self._env.get_template(path.name)
+                if can_be_late(self._env, name, source):
+                    self._late.add(name)
             except jinja2.TemplateSyntaxError as exc:
                 raise UserError(f"shortcode template error: {exc.message}", path, exc.lineno,
                                 hint="fix the Jinja syntax in the template") from exc
@@ -158,7 +179,9 @@ class PageRenderer:
         self._quotes = QuoteBodyRenderer()
         self._placeholder = _placeholder_pattern(_PLACEHOLDER_STEM)
 
-    def render(self, page: SourcePage, ctx: ShortcodeContext) -> RenderedBody:
+    def render(self, page: SourcePage, ctx: ShortcodeContext, late: bool = False) -> RenderedBody:
+        """`late`: leave the shortcodes late_shortcodes.py can render afterwards as markers
+        (RenderedBody.late), for the build to fill in when it renders the page."""
         try:
             nodes = parse_shortcodes(page.body, self.paired)
         except ShortcodeSyntaxError as exc:
@@ -167,10 +190,10 @@ class PageRenderer:
         prefix = _PLACEHOLDER_STEM
         while prefix in page.body:  # a body can never fake a placeholder
             prefix += "Z"
-        job = _Job(page, ctx, prefix, fenced=_has_fence(page.body))
+        job = _Job(page, ctx, prefix, fenced=_has_fence(page.body), late=[] if late else None)
         html, text = self._render_nodes(nodes, job)
         return RenderedBody(html=html, text=text, comment_count=job.comment_count,
-                            first_comment=job.first_comment)
+                            first_comment=job.first_comment, late=tuple(job.late or ()))
 
     # -- markdown with placeholders ---------------------------------------------------------
 
@@ -179,10 +202,14 @@ class PageRenderer:
         return self._render_source(self._markdown_source(nodes, job), job)
 
     def _render_source(self, source: str, job: _Job) -> tuple[str, str]:
-        env: dict[str, Any] = {}
-        tokens = self._markdown.parse(source, env)
-        html = self._markdown.renderer.render(tokens, self._markdown.options, env)
-        text = block_text(tokens)
+        rendered = _placeholder_paragraphs(source, job.prefix) if job.outputs else None
+        if rendered is not None:
+            html, text = rendered
+        else:
+            env: dict[str, Any] = {}
+            tokens = self._markdown.parse(source, env)
+            html = self._markdown.renderer.render(tokens, self._markdown.options, env)
+            text = block_text(tokens)
         if job.outputs:
             html = self._put_back(html, job, 0)
             text = self._put_back(text, job, 1)
@@ -200,8 +227,11 @@ class PageRenderer:
                 pieces.append(output)
             else:
                 key = f"{job.prefix}{len(job.outputs)}X"
-                job.outputs[key] = ("", "")  # reserve the key before nested renders take more
-                job.outputs[key] = self._html_shortcode(node, job)
+                if node.name == QUOTE_SHORTCODE:  # the bulk of every page; never nested
+                    job.outputs[key] = self._quote(node, job)
+                else:
+                    job.outputs[key] = ("", "")  # reserve the key before nested renders
+                    job.outputs[key] = self._html_shortcode(node, job)
                 pieces.append(key)
                 keys.append(key)
         if len(keys) > 1 and self.merge_runs and not job.fenced:
@@ -242,6 +272,8 @@ class PageRenderer:
             return self._ref(node, job), ""
         if node.name == QUOTE_SHORTCODE:
             return self._quote(node, job)
+        if job.late is not None and node.inner is None and node.name in self._late:
+            return self._late_call(node, job), ""
         variables = self._variables(node, job)
         text = ""
         if node.inner is not None:
@@ -270,12 +302,22 @@ class PageRenderer:
                             node.line, hint="check the path against content/") from exc
 
     def _latest(self, node: Shortcode, job: _Job) -> Sequence[Mapping[str, Any]]:
+        return job.ctx.latest_posts(self._limit(node, job))
+
+    def _limit(self, node: Shortcode, job: _Job) -> int:
         limit = node.get("limit", node.get(0, 5))
         try:
             count = int(limit)
         except (TypeError, ValueError):
             raise job.error(f"list limit must be a number, not {limit!r}", node.line) from None
-        return job.ctx.latest_posts(max(count, 0))
+        return max(count, 0)
+
+    def _late_call(self, node: Shortcode, job: _Job) -> str:
+        assert job.late is not None
+        marker = f"{job.prefix}L{len(job.late)}X"  # never a placeholder key: no digit first
+        job.late.append(LateCall(marker, node.name, node.named, node.positional,
+                                 job.page.body_line + node.line - 1, self._limit(node, job)))
+        return marker
 
     def _quote(self, node: Shortcode, job: _Job) -> tuple[str, str]:
         body = node.named.get("body", "")

@@ -135,9 +135,19 @@ class Site:
 
     def with_stats(self, stats: Mapping[str, BodyStats]) -> Site:
         def update(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-            return tuple(dataclasses.replace(e, stats=stats.get(e.rel, e.stats)) for e in entries)
+            return tuple(_with_stats(e, stats.get(e.rel, e.stats)) for e in entries)
 
         return dataclasses.replace(self, posts=update(self.posts), pages=update(self.pages))
+
+
+def _with_stats(entry: Entry, stats: BodyStats) -> Entry:
+    """dataclasses.replace(entry, stats=stats), a dozen times quicker (every build does it
+    for every post): a copy of the frozen instance's fields with one changed."""
+    if entry.stats == stats:
+        return entry
+    copy = object.__new__(Entry)
+    copy.__dict__.update(entry.__dict__, stats=stats)
+    return copy
 
 
 # --------------------------------------------------------------------------- assembly

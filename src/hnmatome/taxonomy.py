@@ -5,6 +5,7 @@ Terms are grouped by their URL, not their spelling: 'Firefox' and 'FireFox' shar
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -62,7 +63,10 @@ def month_label(value: str) -> str:
     return f"{found.group(1)}年{int(found.group(2))}月" if found else value
 
 
+@functools.cache
 def term_value(taxonomy: str, name: str) -> TermValue | None:
+    """One object per spelling: every post with a tag shares it, which saves urlizing the
+    tag again and storing it once per post in the build cache."""
     key = urls.urlize(name)
     return TermValue(name, key, urls.term_path(taxonomy, key)) if key else None
 

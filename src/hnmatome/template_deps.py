@@ -37,11 +37,25 @@ class TemplateAnalysis:
         self._trees: dict[str, nodes.Template | None] = {}
         self._sources: dict[str, bytes] = {}
         self._uses: dict[str, TemplateUse] = known if known is not None else {}
+        self._file_names: dict[str, frozenset[str]] = {}
 
     def use(self, name: str) -> TemplateUse:
         found = self._uses.get(name)
         if found is None:
             found = self._uses[name] = self._analyse(name)
+        return found
+
+    def _names(self, name: str) -> frozenset[str]:
+        """The context names one template file reads (once per file: base.html is in every
+        page template's closure, and the analysis runs Jinja's code generator)."""
+        found = self._file_names.get(name)
+        if found is None:
+            tree = self._tree(name)
+            found = frozenset()
+            with contextlib.suppress(jinja2.TemplateError):  # the render reports it
+                if tree is not None:
+                    found = frozenset(meta.find_undeclared_variables(tree))
+            self._file_names[name] = found
         return found
 
     def _tree(self, name: str) -> nodes.Template | None:
@@ -83,9 +97,7 @@ class TemplateAnalysis:
         members = sorted(self._closure(name))
         names: set[str] = set()
         for member in members:
-            tree = self._tree(member)
-            with contextlib.suppress(jinja2.TemplateError):  # the render reports it
-                names |= meta.find_undeclared_variables(tree) if tree is not None else set()
+            names |= self._names(member)
         files = digest_bytes(*(part for member in members
                                for part in (member.encode(), self._sources[member])))
         return TemplateUse(files, frozenset(names))

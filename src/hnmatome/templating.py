@@ -7,9 +7,11 @@ instead of quietly rendering an empty string."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,23 +21,43 @@ import jinja2.bccache
 
 from .errors import UserError
 from .taxonomy import month_label
+from .template_fragments import SharedFragments, shared_fragments
 from .writer import replace_file
 
 WEEKDAYS_JA = "月火水木金土日"
 
 
-def date_ja(value: datetime | None) -> str:
+def _cached_by_wall_time(
+        format_date: Callable[[datetime], str]) -> Callable[[datetime | None], str]:
+    """`format_date`, remembered: list pages and feeds format the same few thousand dates over
+    and over. Keyed by the UTC offset too: two datetimes of one instant in different zones
+    are equal (and hash alike) but print differently."""
+    cached = functools.lru_cache(maxsize=1 << 14)(lambda value, _offset: format_date(value))
+
+    @functools.wraps(format_date)
+    def formatted(value: datetime | None) -> str:
+        if not value:
+            return ""
+        return cached(value, value.utcoffset() if isinstance(value, datetime) else None)
+
+    return formatted
+
+
+@_cached_by_wall_time
+def date_ja(value: datetime) -> str:
     """'2025年2月10日'."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
-def date_short(value: datetime | None) -> str:
+@_cached_by_wall_time
+def date_short(value: datetime) -> str:
     """'2025/02/10', for dense lists."""
-    return value.strftime("%Y/%m/%d") if value else ""
+    return value.strftime("%Y/%m/%d")
 
 
-def date_iso(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
+@_cached_by_wall_time
+def date_iso(value: datetime) -> str:
+    return value.isoformat()
 
 
 class Templates:
@@ -71,14 +93,19 @@ class Templates:
             auto_reload=False,
             keep_trailing_newline=True,
             bytecode_cache=CompiledTemplates(self.compiled_dir) if self.compiled_dir else None,
+            extensions=[SharedFragments],
         )
         env.filters.update(date_ja=date_ja, date_short=date_short, date_iso=date_iso,
                            month_label=month_label)
         return env
 
-    def render(self, name: str, context: dict[str, Any]) -> str:
+    def render(self, name: str, context: dict[str, Any], scope: object = None) -> str:
+        """`scope`: an object that stays the same while the site-wide values of the contexts
+        do (the site model); {% shared %} fragments are reused within it."""
         try:
-            return self.env.get_template(name).render(context)
+            template = self.env.get_template(name)
+            with shared_fragments(self.env).scope(scope):
+                return template.render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise UserError(f"template error: {exc.message}", exc.filename or self._path(name),
                             exc.lineno) from exc

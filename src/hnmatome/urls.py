@@ -12,6 +12,7 @@ Three forms of one address appear in the code, and they are kept apart on purpos
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -19,6 +20,8 @@ from urllib.parse import quote, urlsplit
 # Characters Hugo keeps in a path besides letters, digits and combining marks.
 _KEPT_PUNCTUATION = frozenset("./\\_#+~-@")
 # Go's unicode.IsSpace, which differs from str.isspace (Python also counts U+001C..U+001F).
+# ASCII text made only of characters `sanitize` keeps as they are
+_ALL_KEPT = re.compile(r"[A-Za-z0-9./\\_#+~@-]*")
 _GO_SPACES = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B)
 )
@@ -53,6 +56,13 @@ def sanitize(text: str) -> str:
     digits, marks and `./\\_#+~-@` (and `%XX`) are kept; each ASCII space becomes '-'; a run of
     other whitespace becomes one '-' before the next kept character unless a '-' was just
     kept; everything else is dropped. Case is kept."""
+    if _ALL_KEPT.fullmatch(text):  # the usual folder or slug: nothing to drop (a loop a char)
+        return text
+    return sanitize_chars(text)
+
+
+def sanitize_chars(text: str) -> str:
+    """`sanitize`, character by character."""
     text = text.replace(" ", "-")
     out: list[str] = []
     after_hyphen = False
@@ -153,26 +163,26 @@ class UrlBuilder:
 
     base_url: str
 
-    @property
+    # Cached (outside the dataclass fields, so digests and equality ignore them): every page
+    # asks for dozens of hrefs, and parsing the base URL each time cost more than the rest.
+    @functools.cached_property
     def origin(self) -> str:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
-    @property
+    @functools.cached_property
     def root(self) -> str:
         """The base URL's path, '/' for a site at the domain root, '/repo/' for a project site."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
     def href(self, site_path: str) -> str:
-        if "://" in site_path or site_path.startswith("//"):
-            return site_path
-        return self.root + escape(site_path.lstrip("/"))
+        return _href(self.root, site_path)
 
     def permalink(self, site_path: str) -> str:
         if "://" in site_path or site_path.startswith("//"):
             return site_path
-        return self.origin + self.href(site_path)
+        return self.origin + _href(self.root, site_path)
 
     def site_path_of(self, url: str) -> str | None:
         """The site path an href or permalink points into, or None for an external URL.
@@ -188,6 +198,13 @@ class UrlBuilder:
         if not path.startswith(self.root):
             return None if parts.netloc else path
         return "/" + path[len(self.root) :]
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pure; a build asks for the same few thousand hrefs
+def _href(root: str, site_path: str) -> str:
+    if "://" in site_path or site_path.startswith("//"):
+        return site_path
+    return root + escape(site_path.lstrip("/"))
 
 
 def normalize_base_url(base_url: str) -> str:
