@@ -197,3 +197,4 @@ def test_the_scan_finds_the_pages_content_py_finds(tmp_path: Path) -> None:
     files = scan_sources(project, FileDigests({}))
     assert list(files.pages) == expected == list(page_sources(files.content))
     assert "posts/b/sub/deep.md" in files.content  # a bundle's files are inputs too
+

@@ -191,3 +191,11 @@ PLAIN_TEXT = st.lists(st.sampled_from([
 def test_gt_tilde_and_bare_ampersand_shortcuts_equal_markdown(segment: str) -> None:
     segment = segment.strip()
     assert QUOTES.segment(segment) == QUOTES.segment_slow(segment)
+
+
+@pytest.mark.parametrize("body", ["see http://127.0.0.8080/ here", "WWW.0", "http://WWW.0 *x*"])
+def test_a_link_whose_url_nh3_rejects_is_left_as_text(body: str) -> None:
+    from hnmatome.quote_body import QuoteBodyRenderer
+
+    html, _ = QuoteBodyRenderer().render(body)
+    assert "<a" not in html and body.split()[0] in html

@@ -159,3 +159,24 @@ def test_with_stats_equals_replacing_each_entrys_stats() -> None:
     assert quick == plain and repr(quick) == repr(plain) and quick.stats is stats
     assert entry.stats == BodyStats()  # the original is untouched
     assert _with_stats(entry, BodyStats()) is entry
+
+
+def test_replaced_is_dataclasses_replace_for_the_classes_builds_copy() -> None:
+    import dataclasses
+
+    import pytest
+
+    from hnmatome.content import SourcePage
+    from hnmatome.frozen import replaced
+    from hnmatome.site import Entry
+
+    for kind in (SourcePage, Entry):  # what replaced() relies on
+        assert "__slots__" not in vars(kind) and not hasattr(kind, "__post_init__")
+    page = SourcePage(path=Path("/c/a.md"), rel="a.md", section="", kind="page", bundle=False,
+                      title="t", date=None, lastmod=None, draft=False, tags=("x",),
+                      months=(), featureimage="", description="", slug="", hnid=None,
+                      meta={}, body="本文", body_line=3, source_hash="h")
+    quick = replaced(page, body="", source_hash="")
+    assert quick == dataclasses.replace(page, body="", source_hash="") and page.body == "本文"
+    with pytest.raises(TypeError):
+        replaced(page, nonsense=1)

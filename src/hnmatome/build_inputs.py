@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .errors import UserError, UserErrors
 from .fingerprint import Digester
+from .frozen import replaced
 from .project import Project
 from .settings import LLMSettings, Settings
 
@@ -180,7 +181,7 @@ PageTable = dict[str, tuple[str, bytes, "SourcePage", str]]
 def head_digest(page: SourcePage) -> str:
     """Digest of a page but its markdown: front matter, path, kind. Two pages with equal
     heads make the same site model (only their bodies differ)."""
-    head = dataclasses.replace(page, body="", body_line=0, source_hash="")
+    head = replaced(page, body="", body_line=0, source_hash="")
     return hashlib.blake2b(repr(head).encode("utf-8", "surrogatepass"),
                            digest_size=16).hexdigest()
 
@@ -189,40 +190,52 @@ def load_pages(project: Project, settings: Settings, files: SourceFiles,
                table: PageTable) -> LoadedPages:
     """Every page of `files`: parsed again only when its bytes or the settings changed; the
     others come from `table` (which keeps pages without their markdown, to stay small)."""
-    from .content import load_page
-
     wanted = _parse_settings(settings)
     pages: list[SourcePage] = []
     without_body: set[str] = set()
     heads: dict[str, str] = {}
-    errors: list[UserError] = []
+    fresh: list[str] = []
     for rel in files.pages:
         known = table.get(rel)
         if known is not None and known[0] == files.content.get(rel) and known[1] == wanted:
             pages.append(known[2])
             without_body.add(rel)
             heads[rel] = known[3]
-            continue
-        path = project.content_dir / rel
-        try:
-            data = files.markdown.pop(str(path), None)  # read by the scan: freed once used
-            page = load_page(path, project.content_dir, settings, data,
-                             files.content[rel] if data is not None else None)
-        except UserError as exc:
-            errors.append(exc)
-            continue
-        except OSError as exc:
-            errors.append(UserError(f"cannot read: {exc.strerror}", path))
-            continue
+        else:
+            fresh.append(rel)
+    parsed, errors = _parse(project.content_dir, settings, files, fresh)
+    for page in parsed:
         pages.append(page)
-        heads[rel] = head_digest(page)
-        table[rel] = (page.source_hash, wanted, dataclasses.replace(page, body=""), heads[rel])
+        heads[page.rel] = head_digest(page)
+        table[page.rel] = (page.source_hash, wanted, replaced(page, body=""), heads[page.rel])
     for rel in [rel for rel in table if rel not in files.content]:
         del table[rel]
     if errors:
-        raise UserErrors(errors)
+        raise UserErrors([UserError(*error) for error in errors])
     return LoadedPages(tuple(sorted(pages, key=lambda page: page.rel)), frozenset(without_body),
                        heads)
+
+
+ErrorTuple = tuple[str, "Path | None", "int | None", "str | None"]
+
+
+def _parse(content_dir: Path, settings: Settings, files: SourceFiles,
+           rels: list[str]) -> tuple[list[SourcePage], list[ErrorTuple]]:
+    from .content import load_page
+
+    pages: list[SourcePage] = []
+    errors: list[ErrorTuple] = []
+    for rel in rels:
+        path = content_dir / rel
+        try:
+            data = files.markdown.pop(str(path), None)  # read by the scan: freed once used
+            pages.append(load_page(path, content_dir, settings, data,
+                                   files.content[rel] if data is not None else None))
+        except UserError as exc:
+            errors.append((exc.message, exc.path, exc.line, exc.hint))
+        except OSError as exc:
+            errors.append((f"cannot read: {exc.strerror}", path, None, None))
+    return pages, errors
 
 
 def with_body(page: SourcePage, loaded: LoadedPages, content_dir: Path,

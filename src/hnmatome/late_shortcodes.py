@@ -11,12 +11,12 @@ rendered inside the body as before (`can_be_late`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
 from .errors import UserError
@@ -50,14 +50,13 @@ def shortcode_environment(folder: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def can_be_late(env: jinja2.Environment, name: str, source: str) -> bool:
-    """Whether this shortcode's template output may go in after the body was rendered: it
-    must not read the page (a body from the cache carries no markdown) nor print code
-    highlighting (which counts in the body's statistics)."""
+def can_be_late(name: str, source: str, names: AbstractSet[str]) -> bool:
+    """Whether this shortcode's template (`source`, reading the context `names`) may render
+    after the body: it must not read the page (a body from the cache carries no markdown)
+    nor print code highlighting (which counts in the body's statistics)."""
     if name not in LATE_SHORTCODES or "highlight" in source:
         return False
-    return not {"page", "inner", "inner_html"} & jinja2.meta.find_undeclared_variables(
-        env.parse(source))
+    return not {"page", "inner", "inner_html"} & names
 
 
 class LateShortcodes:

@@ -10,11 +10,12 @@ otherwise."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import build_fingerprints as fingerprints
 from .body_answers import Answers, RecordingContext
@@ -34,7 +35,7 @@ from .context_keys import SiteKeys
 from .feeds import full_content_rels
 from .fingerprint import Digester
 from .late_shortcodes import LateShortcodes
-from .plan import Output
+from .plan import PAGE_KINDS, Output
 from .render import CODE_RENDERED, render_output
 from .settings import Settings
 from .site import Site, stats_of
@@ -85,8 +86,9 @@ class Work:
                              self.reads, self.answers)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """What became of one output (a tuple: a build makes one per output, ~9,000)."""
+
     path: str
     record: OutputRecord
     written: bool  # False: the file the last build left is still right
@@ -94,8 +96,7 @@ class Outcome:
     body: tuple[str, bytes, BodyRecord, bool] | None = None  # rel, key, record, newly rendered
 
 
-@dataclass(frozen=True)
-class Todo:
+class Todo(NamedTuple):
     """An output `check` could not keep, with what it found out on the way."""
 
     number: int
@@ -129,26 +130,45 @@ def check(work: Work, number: int, missed: list[str]) -> Outcome | Todo:
     return Todo(number, quick, fingerprint, body)
 
 
-def keep(work: Work, number: int, missed: list[str]) -> Outcome | None:
-    """The last build's output, for one that no edit can have reached (body_edits.py): kept
-    without a key while its file is the one that build wrote; None: check it as usual."""
-    output = work.outputs[number]
-    record = work.previous.outputs.get(output.path)
-    if record is None or not record.on_disk(f"{work.out_dir}/{output.path}"):
-        return None
-    kept = Outcome(output.path, record, written=False, rendered=False)
-    if output.is_page:
-        page = work.pages[output.key]
-        key = body_key(work.body_environment, page)
-        body = work.cache.body(key, work.answers)
-        if body is None:
-            return None
-        kept = Outcome(output.path, record, False, False, (page.rel, key, body, False))
-    if work.check and output.kind not in COPIED and \
-            content_digest(_render_now(work, output, kept.body and kept.body[2])) != \
-            record.content:
-        missed.append(output.path)
-    return kept
+def keep_all(work: Work, numbers: Iterable[int], missed: list[str]
+             ) -> tuple[list[Outcome], list[int]]:
+    """The last build's outputs, for outputs no edit can have reached (body_edits.py): kept
+    without a key while each file is the one that build wrote. Also returns the numbers of
+    those that cannot be kept so (check them as usual). A loop of its own: it runs for
+    nearly every output of a rebuild after an edit."""
+    kept: list[Outcome] = []
+    others: list[int] = []
+    outputs, records, root = work.outputs, work.previous.outputs, f"{work.out_dir}/"
+    stat = os.stat
+    for number in numbers:
+        output = outputs[number]
+        record = records.get(output.path)
+        try:
+            found = stat(root + output.path)
+        except OSError:
+            found = None
+        if record is None or found is None or \
+                (found.st_size, found.st_mtime_ns, found.st_ino) != record.stamp:
+            others.append(number)
+            continue
+        outcome = Outcome(output.path, record, False, False)
+        if output.kind in PAGE_KINDS:
+            outcome = _kept_page(work, output, outcome)
+            if outcome is None:
+                others.append(number)
+                continue
+        if work.check and output.kind not in COPIED and content_digest(_render_now(
+                work, output, outcome.body and outcome.body[2])) != record.content:
+            missed.append(output.path)
+        kept.append(outcome)
+    return kept, others
+
+
+def _kept_page(work: Work, output: Output, outcome: Outcome) -> Outcome | None:
+    page = work.pages[output.key]
+    key = body_key(work.body_environment, page)
+    body = work.cache.body(key, work.answers)
+    return None if body is None else outcome._replace(body=(page.rel, key, body, False))
 
 
 def _with_body(outcome: Outcome, work: Work, output: Output, body: BodyRecord | None,
@@ -227,7 +247,7 @@ def _produce_page(work: Work, output: Output, todo: Todo, tree: OutputTree,
     quick = todo.quick if todo.quick is not None and not fresh else work.keys.key(output, record)
     data = render_output(output, work.site, work.templates, body)
     done = _store(work, output, b"", quick, data, tree)
-    return dataclasses.replace(done, body=(page.rel, key, record, fresh))
+    return done._replace(body=(page.rel, key, record, fresh))
 
 
 def _store(work: Work, output: Output, fingerprint: bytes, quick: str | None, data: bytes,

@@ -147,9 +147,15 @@ _CLEANER = nh3.Cleaner(tags=_QUOTE_TAGS, attributes=_QUOTE_ATTRIBUTES,
                        url_schemes=_QUOTE_SCHEMES, link_rel=_LINK_REL)
 
 
+# A link whose href nh3's URL parser rejected (host 127.0.0.8080): nh3 keeps the <a> and drops
+# the href; a link to nowhere helps no reader, so its text stands alone.
+_HREFLESS_LINK = re.compile(f'<a rel="{re.escape(_LINK_REL)}">(.*?)</a>', re.DOTALL)
+
+
 def _clean(html: str) -> str:
     # Defence in depth: markdown-it already escapes, nh3 guarantees only known tags survive.
-    return _CLEANER.clean(html)
+    cleaned = _CLEANER.clean(html)
+    return _HREFLESS_LINK.sub(r"\1", cleaned) if "<a rel=" in cleaned else cleaned
 
 
 def _escape_attribute(value: str) -> str:

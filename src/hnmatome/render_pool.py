@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .build_cache import BodyRecord
 from .errors import UserError, UserErrors
-from .output_work import Outcome, Todo, Work, check, forget_feed_bodies, keep, produce
+from .output_work import Outcome, Todo, Work, check, forget_feed_bodies, keep_all, produce
 from .site import BodyStats
 from .writer import OutputTree
 
@@ -79,12 +79,11 @@ def run(work: Work, numbers: Sequence[int], jobs: int, chunk: int,
 def _check_all(work: Work, numbers: Sequence[int], total: ChunkResult,
                reach: frozenset[int] | None) -> list[Todo]:
     todo = []
+    if reach is not None:
+        kept, others = keep_all(work, [n for n in numbers if n not in reach], total.missed)
+        total.outcomes.extend(kept)
+        numbers = [n for n in numbers if n in reach] + others
     for number in numbers:
-        if reach is not None and number not in reach:
-            kept = keep(work, number, total.missed)
-            if kept is not None:
-                total.outcomes.append(kept)
-                continue
         found = check(work, number, total.missed)
         if isinstance(found, Todo):
             todo.append(found)

@@ -134,10 +134,6 @@ def _placeholder_pattern(stem: str) -> re.Pattern[str]:
     return re.compile(rf"<p>({stem}\d+X)</p>(\n?)|{stem}\d+X")
 
 
-def _uses_inner(env: jinja2.Environment, source: str) -> bool:
-    return bool({"inner", "inner_html"} & jinja2.meta.find_undeclared_variables(env.parse(source)))
-
-
 class PageRenderer:
     """Renders page bodies. Holds only paths and settings when pickled (workers rebuild it)."""
 
@@ -166,9 +162,10 @@ class PageRenderer:
             name = path.stem
             try:
                 source = path.read_text(encoding="utf-8")
-                self.paired[name] = _uses_inner(self._env, source)
+                names = jinja2.meta.find_undeclared_variables(self._env.parse(source))
+                self.paired[name] = bool({"inner", "inner_html"} & names)
                 self._templates[name] = self._env.get_template(path.name)
-                if can_be_late(self._env, name, source):
+                if can_be_late(name, source, names):
                     self._late.add(name)
             except jinja2.TemplateSyntaxError as exc:
                 raise UserError(f"shortcode template error: {exc.message}", path, exc.lineno,
