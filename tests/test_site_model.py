@@ -11,7 +11,7 @@ import pytest
 from site_support import REPO_ROOT
 
 from hnmatome.content import SourcePage
-from hnmatome.errors import UserErrors
+from hnmatome.errors import UserError, UserErrors
 from hnmatome.pagination import paginate
 from hnmatome.plan import plan_outputs
 from hnmatome.render import render_output
@@ -180,3 +180,14 @@ def test_replaced_is_dataclasses_replace_for_the_classes_builds_copy() -> None:
     assert quick == dataclasses.replace(page, body="", source_hash="") and page.body == "本文"
     with pytest.raises(TypeError):
         replaced(page, nonsense=1)
+
+
+def test_a_file_in_the_way_of_a_folder_is_a_collision() -> None:
+    from hnmatome.plan import Output, check_collisions
+
+    check_collisions([Output("a/b/index.html", "post", source="one"),
+                      Output("a/c.html", "post", source="two")])
+    with pytest.raises(UserError) as caught:
+        check_collisions([Output("a/b/index.html", "post", source="one"),
+                          Output("a/b", "static", source="static/a/b")])
+    assert "static/a/b" in str(caught.value) and "as a file and a folder" in str(caught.value)

@@ -106,16 +106,29 @@ def check_collisions(outputs: Iterable[Output]) -> None:
         first = claimed.setdefault(output.path, output)
         if first is not output:
             problems.append(_clash(output, first, output.path))
-    for path, output in claimed.items():
-        parts = path.split("/")
-        for depth in range(1, len(parts)):
-            folder = claimed.get("/".join(parts[:depth]))
-            if folder is not None:
-                problems.append(_clash(output, folder, f"{folder.path} (as a file and a folder)"))
+    if not _folders(claimed).isdisjoint(claimed):  # rare: find who is in whose way
+        for path, output in claimed.items():
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                folder = claimed.get("/".join(parts[:depth]))
+                if folder is not None:
+                    problems.append(_clash(output, folder,
+                                           f"{folder.path} (as a file and a folder)"))
     if len(problems) == 1:
         raise problems[0]
     if problems:
         raise UserErrors(problems)
+
+
+def _folders(paths: Iterable[str]) -> set[str]:
+    """Every folder the paths are in, their parents included."""
+    found: set[str] = set()
+    for path in paths:
+        cut = path.rfind("/")
+        while cut > 0 and path[:cut] not in found:  # a known folder's parents are known
+            found.add(path[:cut])
+            cut = path.rfind("/", 0, cut)
+    return found
 
 
 def _clash(output: Output, other: Output, what: str) -> UserError:
