@@ -18,6 +18,7 @@ import pytest
 from reader_support import public_file, reader_site
 from site_support import REPO_ROOT, build, parse_html
 
+from hnmatome import search_index
 from hnmatome.cli import main
 from hnmatome.search_index import pagefind_binary
 
@@ -30,11 +31,18 @@ def require_pagefind() -> None:
         pytest.skip("the Pagefind binary is not installed (pip install 'pagefind[extended]')")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+@pytest.fixture(scope="module", params=[search_index.SHARD_POSTS, 2],
+                ids=["one-shard", "four-shards"])
+def site(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """The reader site with its search index, whole and split in shards (of two posts)."""
     require_pagefind()
     root = reader_site(tmp_path_factory.mktemp("search") / "site")
-    report = build(root, search=True)
+    saved, search_index.SHARD_POSTS = search_index.SHARD_POSTS, request.param
+    try:
+        report = build(root, search=True)
+    finally:
+        search_index.SHARD_POSTS = saved
     return root, report
 
 
@@ -79,9 +87,15 @@ def test_build_writes_a_search_bundle_of_posts_only(site: tuple[Path, Any]) -> N
     bundle = root / "public" / "pagefind"
     assert (bundle / "pagefind.js").is_file()
     assert not list(bundle.glob("*-ui.*"))  # Pagefind's own UIs: the site has its own
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    (language,) = entry["languages"].values()
-    assert language["page_count"] == 7  # posts only, not lists or /about/
+    shards = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    counts = []
+    for folder in [bundle, *(bundle / shard for shard in shards)]:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        (language,) = entry["languages"].values()
+        counts.append(language["page_count"])
+    assert sum(counts) == 7  # posts only, not lists or /about/
+    assert len(counts) == (1 if report.search.pages <= search_index.SHARD_POSTS and
+                           not shards else len(shards) + 1)
 
 
 def test_japanese_words_find_exactly_the_posts_that_contain_them(

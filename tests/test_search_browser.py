@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from cdp_support import Page, chromium, page
 from reader_support import reader_site
 from site_support import build
 
+from hnmatome import search_index
 from hnmatome.search_index import pagefind_binary
 
 pytestmark = pytest.mark.chromium
@@ -50,7 +52,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Page, st
     if pagefind_binary() is None:
         pytest.skip("the Pagefind binary is not installed")
     root = reader_site(tmp_path_factory.mktemp("browser") / "site")
-    build(root, search=True)
+    # in shards of two posts: the page merges them (search.js), as on a big site
+    saved, search_index.SHARD_POSTS = search_index.SHARD_POSTS, 2
+    try:
+        build(root, search=True)
+    finally:
+        search_index.SHARD_POSTS = saved
+    assert len(json.loads((root / "public" / "pagefind" / "shards.json").read_text())) == 3
     with serving(root / "public") as url, \
             chromium(tmp_path_factory.mktemp("profile")) as address, page(address) as tab:
         tab.viewport(390, 900)

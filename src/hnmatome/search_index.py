@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import subprocess
 import time
@@ -41,13 +42,20 @@ INDEXED_GLOB = "posts/**/*.html"
 # would cut the bigrams again). search.js opens the index under the same name.
 INDEX_LANGUAGE = "en"
 TIMEOUT_SECONDS = 1800
-KEY_VERSION = "4"  # bump when the scratch pages or Pagefind's arguments change
+KEY_VERSION = "5"  # bump when the scratch pages or Pagefind's arguments change
 CACHE_FOLDER = "search"
 PAGES_NOTE = ".pages"  # "<pages_key> <bundle folder> <posts>": the last post pages indexed
 SENTENCE_ENDS = tuple("。．.！!？?」』）)…")
 SOURCE = "the search index (Pagefind)"
 UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.",
                 "pagefind-highlight.")
+# The index is split into shards by post: an edited post is indexed again with its shard only
+# (Pagefind cannot update an index; the whole corpus takes half a minute). search.js merges
+# the shards listed in SHARDS_FILE into the main bundle (pagefind.mergeIndex).
+SHARD_POSTS = 150
+MAX_SHARDS = 16
+SHARDS_FILE = "shards.json"
+SHARD_FOLDER = "shard-{}/"
 
 
 class BundleSink(Protocol):
@@ -177,6 +185,17 @@ class _PagefindFailed(Exception):
     pass
 
 
+def shard_records(records: list[SearchRecord]) -> list[list[SearchRecord]]:
+    """`records` in shards of about SHARD_POSTS, by a hash of each post's URL (a post stays
+    in its shard while others come and go), in order; empty ones left out."""
+    count = max(1, min(MAX_SHARDS, -(-len(records) // SHARD_POSTS)))
+    shards: list[list[SearchRecord]] = [[] for _ in range(count)]
+    for record in records:
+        digest = hashlib.blake2b(record.url.encode(), digest_size=4).digest()
+        shards[int.from_bytes(digest, "big") % count].append(record)
+    return [shard for shard in shards if shard]
+
+
 def _cached_bundle(cache_dir: Path, key: str, binary: Path,
                    records: list[SearchRecord]) -> tuple[Path, bool] | str:
     """(bundle folder, came from cache) or the reason there is none."""
@@ -191,10 +210,14 @@ def _cached_bundle(cache_dir: Path, key: str, binary: Path,
                 raise _PagefindFailed(reason)  # the half-written folder goes too
     except _PagefindFailed as exc:
         return str(exc)
-    for stale in folder.iterdir():
-        if stale.name != key and not stale.name.startswith("."):
-            remove_tree(stale)
     return bundle, False
+
+
+def _drop_stale(cache_dir: Path, bundles: list[Path]) -> None:
+    keep = {bundle.name for bundle in bundles}
+    for stale in (cache_dir / CACHE_FOLDER).iterdir():
+        if stale.name not in keep and not stale.name.startswith("."):
+            remove_tree(stale)
 
 
 def _bundle_files(bundle: Path) -> Iterator[Path]:
@@ -207,12 +230,17 @@ def _bundle_files(bundle: Path) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
-def _copy_bundle(sink: BundleSink, bundle: Path) -> int:
+def _copy_bundles(sink: BundleSink, bundles: list[Path]) -> int:
+    """The first shard's bundle under pagefind/ with the list of the others, each of them in
+    a folder of its own there."""
     prefix = urls.output_file(urls.SEARCH_BUNDLE).removesuffix("index.html")
+    folders = [SHARD_FOLDER.format(number) for number in range(1, len(bundles))]
+    atomic_write_text(bundles[0] / SHARDS_FILE, json.dumps(folders) + "\n")
     copied = 0
-    for path in _bundle_files(bundle):
-        sink.copy(prefix + path.relative_to(bundle).as_posix(), path, SOURCE)
-        copied += 1
+    for folder, bundle in zip(["", *folders], bundles, strict=True):
+        for path in _bundle_files(bundle):
+            sink.copy(prefix + folder + path.relative_to(bundle).as_posix(), path, SOURCE)
+            copied += 1
     return copied
 
 
@@ -232,34 +260,39 @@ def add_search_index(sink: BundleSink, site_dir: Path, language: str,
         return report(0, warning="search index not built: the Pagefind binary is missing "
                                  "(pip install 'pagefind[extended]'); the site has no search")
     pages = _post_pages(site_dir)
-    known = _known_bundle(cache_dir, pages_key(pages, binary))
+    known = _known_bundles(cache_dir, pages_key(pages, binary))
     if known is not None:
-        bundle, count = known
-        return report(count, True, _copy_bundle(sink, bundle))
+        bundles, count = known
+        return report(count, True, _copy_bundles(sink, bundles))
     records = search_records(site_dir, pages)
     if not records:
         return report(0)
-    found = _cached_bundle(cache_dir, index_key(records, binary), binary, records)
-    if isinstance(found, str):
-        return report(0, warning=f"search index not built: {found}; the site works, "
-                                 "but its search box says search is unavailable")
-    bundle, cached = found
-    _remember(cache_dir, pages_key(pages, binary), bundle, len(records))
-    return report(len(records), cached, _copy_bundle(sink, bundle))
+    bundles, all_cached = [], True
+    for shard in shard_records(records):
+        found = _cached_bundle(cache_dir, index_key(shard, binary), binary, shard)
+        if isinstance(found, str):
+            return report(0, warning=f"search index not built: {found}; the site works, "
+                                     "but its search box says search is unavailable")
+        bundles.append(found[0])
+        all_cached = all_cached and found[1]
+    _drop_stale(cache_dir, bundles)
+    _remember(cache_dir, pages_key(pages, binary), bundles, len(records))
+    return report(len(records), all_cached, _copy_bundles(sink, bundles))
 
 
-def _known_bundle(cache_dir: Path, key: str) -> tuple[Path, int] | None:
-    """The bundle last built from exactly these post pages, if it is still in the cache."""
+def _known_bundles(cache_dir: Path, key: str) -> tuple[list[Path], int] | None:
+    """The shards last built from exactly these post pages, if they are still cached."""
     note = cache_dir / CACHE_FOLDER / PAGES_NOTE
     try:
-        seen, name, count = note.read_text(encoding="utf-8").split()
+        seen, count, *names = note.read_text(encoding="utf-8").split()
     except (OSError, ValueError):
         return None
-    bundle = cache_dir / CACHE_FOLDER / name
-    if seen != key or not (bundle / "pagefind.js").is_file():
+    bundles = [cache_dir / CACHE_FOLDER / name for name in names]
+    if seen != key or not bundles or not all((b / "pagefind.js").is_file() for b in bundles):
         return None
-    return bundle, int(count)
+    return bundles, int(count)
 
 
-def _remember(cache_dir: Path, key: str, bundle: Path, count: int) -> None:
-    atomic_write_text(cache_dir / CACHE_FOLDER / PAGES_NOTE, f"{key} {bundle.name} {count}\n")
+def _remember(cache_dir: Path, key: str, bundles: list[Path], count: int) -> None:
+    names = " ".join(bundle.name for bundle in bundles)
+    atomic_write_text(cache_dir / CACHE_FOLDER / PAGES_NOTE, f"{key} {count} {names}\n")

@@ -8,6 +8,8 @@
 const RUN = /[\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
 const JAPANESE = /^[\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
 export const INDEX_LANGUAGE = "en"; /* search_index.INDEX_LANGUAGE */
+/* Pagefind's options, for the main index and every shard merged into it. */
+export const OPTIONS = { excerptLength: 50, exactDiacritics: true };
 const KEEP_SPACE_AFTER = "·.,:;!?"; /* a paragraph end or Latin punctuation, then Japanese */
 const PAGE = 8;
 
@@ -149,11 +151,25 @@ async function openIndex(bundle) {
   root.setAttribute("lang", INDEX_LANGUAGE);
   try {
     const pagefind = await import(bundle + "pagefind.js");
-    await pagefind.options({ excerptLength: 50, exactDiacritics: true });
+    await pagefind.options(OPTIONS);
     await pagefind.init(INDEX_LANGUAGE);
+    for (const shard of await shardsOf(bundle)) {
+      await pagefind.mergeIndex(bundle + shard, { ...OPTIONS, language: INDEX_LANGUAGE });
+    }
     return pagefind;
   } finally {
     root.setAttribute("lang", lang);
+  }
+}
+
+/* The index comes in shards (search_index.py), each built and cached on its own; the main
+   bundle lists the others in shards.json. */
+export async function shardsOf(bundle, load = fetch) {
+  try {
+    const answer = await load(bundle + "shards.json");
+    return answer.ok ? await answer.json() : [];
+  } catch (error) {
+    return [];
   }
 }
 

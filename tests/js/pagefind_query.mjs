@@ -9,8 +9,12 @@ import { pathToFileURL } from "node:url";
 const [, , publicDir, bundleUrl, baseUrl, ...queries] = process.argv;
 const search = await import(pathToFileURL(path.join(publicDir, "js", "search.js")).href);
 const pagefind = await import(pathToFileURL(path.join(publicDir, "pagefind", "pagefind.js")).href);
-await pagefind.options({ basePath: bundleUrl, baseUrl, excerptLength: 50, exactDiacritics: true });
+await pagefind.options({ ...search.OPTIONS, basePath: bundleUrl, baseUrl });
 await pagefind.init(search.INDEX_LANGUAGE);
+for (const shard of await search.shardsOf(bundleUrl)) {
+  await pagefind.mergeIndex(bundleUrl + shard,
+                           { ...search.OPTIONS, language: search.INDEX_LANGUAGE, baseUrl });
+}
 
 const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
 function chars(html) {
