@@ -6,10 +6,11 @@ handed to the Pagefind binary from PyPI (`pagefind[extended]`) as small scratch 
 Pagefind writes a static bundle (/pagefind/) that the browser loads in small chunks when a
 reader opens the search; static/js/search.js cuts the query the same way.
 
-Indexing the 1,179-post corpus takes a while, so the bundle is cached under
-.cache/hnmatome/search/, keyed by the indexed text: a build whose posts did not change reuses
-the last bundle. Pagefind writes its bundle itself, into a fresh cache folder from the writer;
-copying it into the site goes through the build's sink like every other output file.
+Indexing the 1,179-post corpus takes a while, so the index is built in shards of posts
+(SHARD_POSTS), each cached under .cache/hnmatome/search/ keyed by its indexed text: a build
+indexes again only the shards whose posts' text changed, and the search box merges them.
+Pagefind writes each bundle itself, into a fresh cache folder from the writer; copying them
+into the site goes through the build's sink like every other output file.
 Anything that stops Pagefind (a missing binary, a crash, a timeout) becomes a warning: the rest
 of the site is built as usual and the search box says that search is unavailable."""
 
