@@ -171,6 +171,37 @@ def test_unchanged_posts_reuse_the_cached_bundle(tmp_path: Path) -> None:
     assert len(bundles) == 1  # the old one is pruned
 
 
+def test_an_edit_reads_only_the_changed_pages_and_indexes_only_their_shard(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_pagefind()
+    monkeypatch.setattr(search_index, "SHARD_POSTS", 2)
+    root = reader_site(tmp_path / "site")
+    build(root, search=True)
+    cache = root / ".cache" / "hnmatome" / "search"
+    before = {path.parent.name for path in cache.glob("*/pagefind.js")}
+    assert len(before) == 4
+    parsed: list[str] = []
+    original = search_index.page_record
+
+    def spy(html: str, url: str) -> object:
+        parsed.append(url)
+        return original(html, url)
+
+    monkeypatch.setattr(search_index, "page_record", spy)
+    post = root / "content" / "posts" / "2025_03" / "bread" / "index.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n追記: 天然酵母。\n",
+                    encoding="utf-8")
+    report = build(root, search=True)
+    neighbours = {f"/posts/{rel}/" for rel in ("2025_03/bread", "2025_03/cooking",
+                                                "2025_03/genai")}
+    assert "/posts/2025_03/bread/" in parsed and set(parsed) <= neighbours
+    after = {path.parent.name for path in cache.glob("*/pagefind.js")}
+    assert len(after) == 4 and len(before & after) == 3  # one shard indexed again
+    assert not report.search.cached  # type: ignore[attr-defined]
+    found = search(root / "public", "天然酵母")
+    assert urls_of(found["天然酵母"]) == {"2025_03/bread/"}
+
+
 @pytest.mark.parametrize("binary", ["missing", "failing"])
 def test_a_broken_pagefind_is_a_warning_and_the_site_still_builds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, binary: str) -> None:

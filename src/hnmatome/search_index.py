@@ -20,6 +20,7 @@ import hashlib
 import html
 import json
 import os
+import pickle
 import subprocess
 import time
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,7 @@ from .writer import (
     atomic_write_text,
     fresh_directory,
     remove_tree,
+    replace_file,
     scratch_folder,
 )
 
@@ -45,6 +47,7 @@ INDEX_LANGUAGE = "en"
 TIMEOUT_SECONDS = 1800
 KEY_VERSION = "5"  # bump when the scratch pages or Pagefind's arguments change
 CACHE_FOLDER = "search"
+RECORDS = ".records"  # the records of the post pages last read (search_records)
 PAGES_NOTE = ".pages"  # "<pages_key> <bundle folder> <posts>": the last post pages indexed
 SENTENCE_ENDS = tuple("。．.！!？?」』）)…")
 SOURCE = "the search index (Pagefind)"
@@ -101,15 +104,42 @@ def _post_pages(site_dir: Path) -> list[tuple[str, bytes]]:
             for path in sorted(site_dir.glob(INDEXED_GLOB))]
 
 
-def search_records(site_dir: Path,
-                   pages: list[tuple[str, bytes]] | None = None) -> list[SearchRecord]:
-    """The searchable text of every post page under `site_dir`, in path order."""
+RecordTable = dict[str, tuple[bytes, "SearchRecord | None"]]  # rel -> (page digest, record)
+
+
+def search_records(site_dir: Path, pages: list[tuple[str, bytes]] | None = None,
+                   known: RecordTable | None = None) -> list[SearchRecord]:
+    """The searchable text of every post page under `site_dir`, in path order. `known`: the
+    records of pages read before, by their bytes (updated; a page is parsed only when new)."""
     records = []
+    known = {} if known is None else known
     for rel, data in pages if pages is not None else _post_pages(site_dir):
-        record = page_record(data.decode("utf-8"), "/" + rel.removesuffix("index.html"))
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        hit = known.get(rel)
+        if hit is not None and hit[0] == digest:
+            record = hit[1]
+        else:
+            record = page_record(data.decode("utf-8"), "/" + rel.removesuffix("index.html"))
+            known[rel] = (digest, record)
         if record is not None:
             records.append(record)
     return records
+
+
+def _record_table(cache_dir: Path) -> RecordTable:
+    try:
+        found = pickle.loads((cache_dir / CACHE_FOLDER / RECORDS).read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return {}
+    return found[1] if isinstance(found, tuple) and found[0] == KEY_VERSION else {}
+
+
+def _save_record_table(cache_dir: Path, table: RecordTable, pages: list[tuple[str, bytes]]) -> None:
+    current = {rel for rel, _ in pages}
+    kept = {rel: entry for rel, entry in table.items() if rel in current}
+    replace_file(cache_dir / CACHE_FOLDER / RECORDS,
+                 pickle.dumps((KEY_VERSION, kept), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def pages_key(pages: list[tuple[str, bytes]], binary: Path) -> str:
@@ -265,7 +295,9 @@ def add_search_index(sink: BundleSink, site_dir: Path, language: str,
     if known is not None:
         bundles, count = known
         return report(count, True, _copy_bundles(sink, bundles))
-    records = search_records(site_dir, pages)
+    table = _record_table(cache_dir)
+    records = search_records(site_dir, pages, table)
+    _save_record_table(cache_dir, table, pages)
     if not records:
         return report(0)
     bundles, all_cached = [], True
