@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cache_support import assert_same_tree, clean_build, quotes, small_site
+from cache_support import assert_same_tree, clean_build, quotes, small_site, spy_on_checks
 from site_support import build
 
-from hnmatome import render_pool
 from hnmatome.body_edits import Dependents, reach
 
 
@@ -23,15 +22,7 @@ def site(tmp_path: Path) -> Path:
 @pytest.fixture
 def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the outputs each build checked (quick key or fingerprint)."""
-    seen: list[str] = []
-    original = render_pool.check
-
-    def spy(work, number, missed):  # type: ignore[no-untyped-def]
-        seen.append(work.outputs[number].path)
-        return original(work, number, missed)
-
-    monkeypatch.setattr(render_pool, "check", spy)
-    return seen
+    return spy_on_checks(monkeypatch)
 
 
 def _edit(site: Path, rel: str, old: str, new: str) -> None:

@@ -1,6 +1,6 @@
-"""related.py counts shared tags before it adds weights; this is the plain version it replaced
-(every candidate scored), kept as the reference: both must give the same posts in the same
-order for any tags, float ties included."""
+"""related.py scores only the posts that can be kept (sharing a specific tag, or two tags);
+this is the plain version it replaced (every candidate scored), kept as the reference: both
+must give the same posts in the same order for any tags, float ties included."""
 
 from __future__ import annotations
 
@@ -63,6 +63,19 @@ tag_lists = st.lists(st.lists(st.sampled_from("abcdefghij"), max_size=6), max_si
 @given(tag_lists)
 def test_related_posts_equal_the_plain_scoring(tags: list[list[str]]) -> None:
     assert related_posts(tags) == plain_related(tags)
+
+
+# More posts than the generic threshold's minimum, several common tags on most of them: the
+# pairs of common tags and many candidates of equal score are exercised.
+many_posts = st.lists(st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=5),
+                      min_size=20, max_size=160)
+
+
+@settings(max_examples=80, deadline=None)
+@given(many_posts, st.integers(min_value=0, max_value=8))
+def test_related_posts_equal_the_plain_scoring_on_larger_sites(tags: list[list[str]],
+                                                               limit: int) -> None:
+    assert related_posts(tags, limit) == plain_related(tags, limit)
 
 
 def test_a_site_with_generic_tags_relates_alike() -> None:

@@ -36,6 +36,20 @@ def test_cli_build_reports_errors_with_file_and_line(tmp_path: Path,
     assert not (root / "public").exists()
 
 
+def test_the_program_exits_with_the_build_result_and_its_messages(tmp_path: Path) -> None:
+    """`hnmatome build` ends without the interpreter's teardown (cli.program): what it printed
+    still arrives, and its exit code is the build's."""
+    root = make_project(tmp_path / "site")
+    write_post(root / "content", "posts/a/index.md", title="a", date="2025-02-10", body="ok\n")
+    command = [sys.executable, "-m", "hnmatome.cli", "-C", str(root), "build", "--no-search"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and "built 1 pages" in done.stdout, done.stderr
+    write_post(root / "content", "posts/b/index.md", title="b", date="2025-02-11",
+               body="{{< unknownthing >}}\n")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1 and "posts/b/index.md" in done.stderr and not done.stdout
+
+
 def test_cli_build_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project(tmp_path / "site")
     write_post(root / "content", "posts/a/index.md", title="a", date="2025-02-10",

@@ -113,3 +113,36 @@ def test_a_replaced_output_tree_is_deleted_by_a_process_of_its_own(tmp_path: Pat
     assert remover.returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
     assert (target / "index.html").read_bytes() == b"1"
+
+
+def test_staged_changes_move_flat_staged_files_into_place(tmp_path: Path) -> None:
+    site = tmp_path / "public"
+    (site / "tags" / "old").mkdir(parents=True)
+    (site / "index.html").write_text("old home")
+    (site / "tags" / "old" / "index.html").write_text("gone soon")
+    kept = os.stat(site / "index.html")
+    with writer.staged_changes(site) as changes:
+        tree = OutputTree(changes.root, flat=True)
+        written = tree.write("index.html", b"new home", "home")
+        tree.write("posts/new/index.html", b"new post", "post")
+        assert os.path.dirname(written) == str(changes.root)  # no folders while staging
+        changes.written = ["index.html", "posts/new/index.html"]
+        changes.removed = ["tags/old/index.html"]
+    assert (site / "index.html").read_text() == "new home"
+    assert (site / "posts" / "new" / "index.html").read_text() == "new post"
+    assert not (site / "tags" / "old").exists() and (site / "tags").exists() is False
+    wait_for_cleanups()
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+    assert os.stat(site / "index.html").st_ino != kept.st_ino
+
+
+def test_a_folder_in_the_way_of_a_staged_change_is_an_error(tmp_path: Path) -> None:
+    site = tmp_path / "public"
+    (site / "feed.xml").mkdir(parents=True)
+    (site / "index.html").write_text("home")
+    with pytest.raises(UserError, match="folder is in the way"), \
+            writer.staged_changes(site) as changes:
+        OutputTree(changes.root, flat=True).write("feed.xml", b"<rss/>", "feed")
+        changes.written = ["feed.xml"]
+    assert (site / "feed.xml").is_dir() and (site / "index.html").read_text() == "home"
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .context_keys import SiteKeys
 from .plan import Output
+from .term_groups import TermGroups
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,22 @@ class Dependents:
 
 
 def find_dependents(keys: SiteKeys, outputs: Sequence[Output],
-                    known: Mapping[str, frozenset[str]] | None = None) -> Dependents:
+                    known: Mapping[str, frozenset[str]] | None = None,
+                    groups: TermGroups | None = None) -> Dependents:
     """`known`: the reads of outputs (by path) recorded while their keys were computed
-    (SiteKeys.reads); the others are asked of `keys`."""
+    (SiteKeys.reads); an output of a term group not among them reads the term's posts (all
+    of them: more than one of its pages does, at no cost); the others are asked of `keys`."""
     known = known or {}
     by_rel: dict[str, list[int]] = {}
     unknown = []
+    members: dict[str, frozenset[str]] = {}
     for number, output in enumerate(outputs):
         reads = known.get(output.path)
+        group = groups.group_of(number) if reads is None and groups is not None else None
+        if group is not None:
+            reads = members.get(group)
+            if reads is None:
+                reads = members[group] = groups.members(group)  # type: ignore[union-attr]
         if reads is None:
             reads = keys.dependencies(output)
         if reads is None:

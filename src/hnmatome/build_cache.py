@@ -25,13 +25,14 @@ import contextlib
 import hashlib
 import os
 import pickle
-import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import cache_lock
+from .body_packs import BodyStore
 from .fingerprint import code_fingerprint, digest_bytes
 from .writer import remove_cache_files, replace_file
 
@@ -40,8 +41,7 @@ if TYPE_CHECKING:
     from .content import SourcePage
     from .site import BodyStats
 
-FORMAT = 7
-PACK_SUFFIX = ".pack"
+FORMAT = 10
 COMPACT_ABOVE = 64 * 1024 * 1024  # rewrite the packs once dead bodies take this much room
 Stamp = tuple[int, int, int]
 
@@ -81,6 +81,7 @@ class Manifest:
     # fingerprint of every input but the page bodies (build_steps.body_edit_frame)
     frame: bytes = b""
     sources: dict[str, str] = field(default_factory=dict)  # page rel -> file digest
+    groups: dict[str, str] = field(default_factory=dict)  # term group -> digest (term_groups.py)
 
     def intact(self, out_dir: Path) -> bool:
         """Every output is still the file that build wrote (stat calls only)."""
@@ -90,14 +91,15 @@ class Manifest:
 
     def to_data(self) -> tuple[Any, ...]:
         outputs = {rel: tuple(record) for rel, record in self.outputs.items()}
-        return (self.inputs, outputs, self.pages, self.warnings, self.frame, self.sources)
+        return (self.inputs, outputs, self.pages, self.warnings, self.frame, self.sources,
+                self.groups)
 
     @classmethod
     def from_data(cls, data: tuple[Any, ...]) -> Manifest:
-        inputs, outputs, pages, warnings, frame, sources = data
+        inputs, outputs, pages, warnings, frame, sources, groups = data
         make = OutputRecord._make
         return cls(inputs, {rel: make(record) for rel, record in outputs.items()},
-                   pages, warnings, frame, sources)
+                   pages, warnings, frame, sources, groups)
 
 
 @dataclass(frozen=True)
@@ -112,58 +114,6 @@ class BodyRecord:
     # the limits of its late `list` shortcodes (late_shortcodes.py): the page shows the
     # newest posts, which the body does not hold
     late: tuple[int, ...] = ()
-
-
-# --------------------------------------------------------------------------- body packs
-
-
-class BodyStore:
-    """Rendered bodies in pack files (a few dozen files instead of one per post). A pack is
-    written whole and never changed; a record names its pack, offset and length."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def pack_writer(self) -> PackWriter:
-        return PackWriter(self.directory / f"{secrets.token_hex(8)}{PACK_SUFFIX}")
-
-    def read(self, record: BodyRecord) -> bytes | None:
-        """The stored body, or None when its pack is gone or damaged."""
-        try:
-            with open(self.directory / record.pack, "rb") as handle:
-                handle.seek(record.offset)
-                data = handle.read(record.length)
-        except OSError:
-            return None
-        return data if content_digest(data) == record.digest else None
-
-    def packs(self) -> list[Path]:
-        try:
-            return sorted(self.directory.glob(f"*{PACK_SUFFIX}"))
-        except OSError:
-            return []
-
-
-class PackWriter:
-    """Collects bodies in memory (one job's worth) and writes them as one pack."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._chunks: list[bytes] = []
-        self._size = 0
-
-    def add(self, body: bytes) -> tuple[str, int, int]:
-        # Stored as they are: compressing ~90 MB of bodies (the corpus) cost 1.5 s of CPU on
-        # a cold build, three times what the extra disk writes cost.
-        location = (self.path.name, self._size, len(body))
-        self._chunks.append(body)
-        self._size += len(body)
-        return location
-
-    def close(self) -> None:
-        if self._chunks:
-            replace_file(self.path, b"".join(self._chunks))
-            self._chunks = []
 
 
 # --------------------------------------------------------------------------- the cache
@@ -207,6 +157,7 @@ class BuildCache:
         self._dependents: tuple[bytes, Any] | None = None
         self._dependents_changed = False
         self._used_bodies: set[bytes] = set()
+        self._waited = False
         self._started = time.time()
         # the last site model built into each output directory, in memory only (serve renders
         # an edited post from it before the full rebuild: quick_render.py)
@@ -222,6 +173,9 @@ class BuildCache:
     def _read(self, name: str, label: bytes = b"") -> Any:
         if self._clean or self.directory is None:
             return None
+        if not self._waited:  # for a detached writer of the last build (cache_lock.py)
+            cache_lock.wait_for_writer(self.directory)
+            self._waited = True
         return _load(self.directory / name, label)
 
     @property
@@ -256,9 +210,16 @@ class BuildCache:
     def dependents(self, key: bytes) -> Any:
         """body_edits.Dependents of the site model `key`, if known."""
         self.site_model(key)
-        return self._dependents[1] if self._dependents and self._dependents[0] == key else None
+        if not (self._dependents and self._dependents[0] == key):
+            return None
+        if callable(self._dependents[1]):
+            self._dependents = (key, self._dependents[1]())
+        return self._dependents[1]
 
     def remember_dependents(self, key: bytes, dependents: Any) -> None:
+        """`dependents`: body_edits.Dependents, or a function that works them out when they
+        are first needed: by the next build, or when the cache is saved (which a command-line
+        build leaves to a process of its own: cache_lock.py)."""
         self._dependents = (key, dependents)
         self._dependents_changed = True
 
@@ -267,10 +228,26 @@ class BuildCache:
         """Template analyses (template_deps.TemplateAnalysis.known), by templates/ digest."""
         return self._loaded_state()["templates"]
 
+    @property
+    def feed_contents(self) -> dict[tuple[bytes, str], bytes]:
+        """Bodies as the site feeds carry them (feeds.feed_content), by body digest and
+        site address; a save keeps those the build used."""
+        return self._loaded_state()["feeds"]
+
+    def syntax_css_version(self, make: Callable[[], str]) -> str:
+        """The version of the generated css/syntax.css: made by `make` once per version of
+        the code (and of Pygments, which the code fingerprint names), which the cache is
+        dropped with."""
+        known = self._loaded_state()["syntax"]
+        if "version" not in known:
+            known["version"] = make()
+        return known["version"]
+
     def _loaded_state(self) -> dict[str, Any]:
         if self._state is None:
             found = self._read("state.pickle")
-            empty: dict[str, Any] = {"pages": {}, "bodies": {}, "templates": {}}
+            empty: dict[str, Any] = {"pages": {}, "bodies": {}, "templates": {}, "feeds": {},
+                                     "syntax": {}}
             self._state = found if isinstance(found, dict) and found.keys() == empty.keys() \
                 else empty
         return self._state
@@ -309,17 +286,22 @@ class BuildCache:
 
     # -- saving -----------------------------------------------------------------------------
 
-    def save(self) -> None:
+    def save(self, *, detached: bool = False) -> None:
         """Write what this build loaded or changed. Bodies no build of this cache used are
         dropped, then packs nothing points to (a pack another process wrote since this cache
-        was opened is left alone). A cache that cannot be written only costs time."""
-        with contextlib.suppress(OSError):
-            self._save_all()
-
-    def _save_all(self) -> None:
+        was opened is left alone). A cache that cannot be written only costs time.
+        `detached`: in a child process that outlives this one, where it can (cache_lock.py)."""
         if self.directory is None:
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if detached and cache_lock.write_detached(self.directory, self._save_all):
+                return
+            with cache_lock.writing(self.directory):
+                self._save_all()
+
+    def _save_all(self) -> None:
+        assert self.directory is not None
         if self._file_digests is not None:
             _save(self.directory / "files.pickle", self._file_digests)
         for key in sorted(self._dirty_manifests):
@@ -332,6 +314,9 @@ class BuildCache:
             bodies = self._state["bodies"]
             self._state["bodies"] = {key: record for key, record in bodies.items()
                                      if key in self._used_bodies}
+            live = {record.digest for record in self._state["bodies"].values()}
+            self._state["feeds"] = {key: content for key, content in self._state["feeds"].items()
+                                    if key[0] in live}
             self._compact()
             _save(self.directory / "state.pickle", self._state)
             self._drop_unused_packs()
@@ -344,7 +329,8 @@ class BuildCache:
         with contextlib.suppress(OSError):
             if self.directory is not None:
                 self.directory.mkdir(parents=True, exist_ok=True)
-                self._save_model()
+                with cache_lock.writing(self.directory):
+                    self._save_model()
 
     def _save_model(self) -> None:
         assert self.directory is not None
@@ -352,7 +338,8 @@ class BuildCache:
             _save(self.directory / "model.pickle", self._model[1], self._model[0])
             self._model_changed = False
         if self._dependents_changed and self._dependents is not None:
-            _save(self.directory / "dependents.pickle", self._dependents[1], self._dependents[0])
+            key = self._dependents[0]
+            _save(self.directory / "dependents.pickle", self.dependents(key), key)
             self._dependents_changed = False
 
     def _drop_unused_packs(self) -> None:

@@ -98,10 +98,9 @@ def _walk(folder: Path, digests: FileDigests, skip_top: frozenset[str] = frozens
     while pending:
         prefix, here = pending.pop()
         try:
-            entries = sorted(os.scandir(here), key=lambda entry: entry.name, reverse=True)
+            entries = list(os.scandir(here))  # in any order: the result is sorted at the end
         except (FileNotFoundError, NotADirectoryError):
             continue
-        files = []
         for entry in entries:
             if entry.is_dir():
                 # os.walk (content_files, static_files) lists a linked folder but does not
@@ -109,12 +108,10 @@ def _walk(folder: Path, digests: FileDigests, skip_top: frozenset[str] = frozens
                 if not (prefix == "" and entry.name in skip_top) and not entry.is_symlink():
                     pending.append((f"{prefix}{entry.name}/", entry.path))
             elif entry.name not in ignored:
-                files.append(entry)
-        for entry in reversed(files):
-            try:
-                found[prefix + entry.name] = digests.digest(entry.path, entry.stat())
-            except FileNotFoundError:
-                continue  # deleted while we looked: the next build sees it gone
+                try:
+                    found[prefix + entry.name] = digests.digest(entry.path, entry.stat())
+                except FileNotFoundError:
+                    continue  # deleted while we looked: the next build sees it gone
     return dict(sorted(found.items()))
 
 
@@ -127,18 +124,25 @@ def page_sources(content: Mapping[str, str]) -> tuple[str, ...]:
                if rel.endswith("/" + BUNDLE_INDEX)}
     pages = []
     for rel in content:
-        parts = rel.split("/")
-        name = parts[-1]
-        if not name.endswith(".md") or any(part.startswith(".") for part in parts):
-            continue
-        folders = ["/".join(parts[:depth]) for depth in range(1, len(parts))]
-        owner = next((folder for folder in folders if folder in bundles), None)
+        if not rel.endswith(".md") or rel.startswith(".") or "/." in rel:
+            continue  # not markdown, or in a hidden folder or file
+        owner = _outermost_bundle(rel, bundles)
         if owner is not None:
             if rel == f"{owner}/{BUNDLE_INDEX}":
                 pages.append(rel)
-        elif name != SECTION_INDEX:
+        elif rel != SECTION_INDEX and not rel.endswith("/" + SECTION_INDEX):
             pages.append(rel)
     return tuple(sorted(pages))
+
+
+def _outermost_bundle(rel: str, bundles: set[str]) -> str | None:
+    """The outermost folder of `rel` that holds an index.md (a leaf bundle), if any."""
+    cut = rel.find("/")
+    while cut != -1:
+        if rel[:cut] in bundles:
+            return rel[:cut]
+        cut = rel.find("/", cut + 1)
+    return None
 
 
 def scan_sources(project: Project, digests: FileDigests) -> SourceFiles:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +27,6 @@ from .build_inputs import (
     load_pages,
     settings_digest,
 )
-from .context_keys import entry_base
 from .fingerprint import Digester
 from .output_work import COPIED, Outcome, Work
 from .plan import Output, plan_outputs
@@ -34,7 +34,7 @@ from .project import Project
 from .quick_render import SiteModel
 from .render import CODE_RENDERED, syntax_css, template_name
 from .search_sink import SearchSink
-from .site import ShortcodeLinks, Site, assemble
+from .site import ShortcodeLinks, Site, assemble, entry_source_digest
 from .site_build import BuildOptions, BuildPlan, BuildReport
 from .template_deps import TemplateAnalysis
 from .templating import Templates
@@ -50,13 +50,17 @@ PAGE_CHUNK = 8  # posts per job: bodies differ a lot in size, small jobs balance
 OTHER_CHUNK = 128
 
 
-def _assemble(options: BuildOptions, plan: BuildPlan, loaded: LoadedPages) -> Site:
+def _assemble(options: BuildOptions, plan: BuildPlan, loaded: LoadedPages,
+              cache: BuildCache) -> Site:
     files = plan.files
+    versions = asset_versions(files, {})
+    # the generated stylesheet's version, without importing Pygments to make it again
+    versions["css/syntax.css"] = cache.syntax_css_version(
+        lambda: asset_versions(files, {"css/syntax.css": syntax_css()})["css/syntax.css"])
     return assemble(loaded.pages, plan.settings, drafts=options.drafts,
                     static_files=frozenset(files.static),
                     resources=bundle_resources(files, loaded.pages),
-                    asset_versions=asset_versions(files, {"css/syntax.css": syntax_css()}),
-                    search=options.search)
+                    asset_versions=versions, search=options.search)
 
 
 def _site_and_outputs(options: BuildOptions, plan: BuildPlan, loaded: LoadedPages,
@@ -73,12 +77,16 @@ def _site_and_outputs(options: BuildOptions, plan: BuildPlan, loaded: LoadedPage
                          options.drafts, options.search))
     known = cache.site_model(key)
     if known is not None:
-        return (key, *known)
-    site = _assemble(options, plan, loaded)
-    bases = {entry.rel: entry_base(entry) for entry in site.entries()}
-    found = (site, plan_outputs(site, plan.files.static), bases)
-    cache.remember_site_model(key, found)
-    return (key, *found)
+        site, rows, bases = known
+        return key, site, tuple(map(Output._make, rows)), bases
+    site = _assemble(options, plan, loaded, cache)
+    head_of = dict(heads)
+    bases = {entry.rel: entry_source_digest(head_of[entry.rel], entry)
+             for entry in site.entries()}
+    outputs = plan_outputs(site, plan.files.static)
+    # plain tuples pickle and load three times quicker than named ones
+    cache.remember_site_model(key, (site, tuple(map(tuple, outputs)), bases))
+    return key, site, outputs, bases
 
 
 def _reach(work: Work, plan: BuildPlan, cache: BuildCache, model: bytes,
@@ -104,8 +112,11 @@ def _sources(plan: BuildPlan) -> dict[str, str]:
 
 def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
                   plan: BuildPlan, previous: Manifest | None) -> BuildReport:
+    """(Called with the collector tuned: site_build.collector_tuned_for_builds.)"""
     loaded = load_pages(project, plan.settings, plan.files, cache.pages)
+    gc.freeze()  # the cache and the site model live through the build
     model, site, outputs, bases = _site_and_outputs(options, plan, loaded, cache)
+    gc.freeze()
     incremental = previous is not None and (plan.out_dir / "index.html").is_file()
     work = _work(project, plan, cache, site, outputs, loaded,
                  previous if incremental and previous else Manifest(), bases)
@@ -119,8 +130,8 @@ def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
     guarded = (project.content_dir, project.templates_dir, project.static_dir)
     jobs = options.jobs or render_pool.default_jobs()
     with _staging(plan.out_dir, guarded, incremental) as (stage, changes):
-        work.stage = stage
-        outcomes = _render(work, outputs, jobs, reach,
+        work.stage, work.flat_stage = stage, incremental
+        outcomes, groups = _render(work, outputs, jobs, reach,
                            learnt=lambda found: cache.remember_dependents(model, found),
                            idle=cache.save_model)
         search, sink = None, None
@@ -144,7 +155,7 @@ def build_changed(project: Project, options: BuildOptions, cache: BuildCache,
     pages = sum(1 for output in outputs if output.is_page)
     warnings = site.warnings + ((search.warning,) if search and search.warning else ())
     cache.set_manifest(plan.out_dir, Manifest(plan.inputs, records, pages, warnings, frame,
-                                              _sources(plan)))
+                                              _sources(plan), groups))
     return BuildReport(plan.out_dir, pages, len(changed), 0.0,
                        warnings, search, rendered=sum(o.rendered for o in outcomes),
                        changed=tuple(changed),
@@ -192,16 +203,22 @@ def _template_analysis(project: Project, plan: BuildPlan, cache: BuildCache,
 
 
 def _render(work: Work, outputs: tuple[Output, ...], jobs: int, reach: frozenset[int] | None,
-            learnt: Callable[[body_edits.Dependents], object],
-            idle: Callable[[], object]) -> list[Outcome]:
+            learnt: Callable[[body_edits.Dependents | Callable[[], body_edits.Dependents]],
+                             object],
+            idle: Callable[[], object]) -> tuple[list[Outcome], dict[str, str]]:
     """Posts and pages first (lists need their bodies' stats), then everything else.
     `reach`: the only outputs that can have changed (None: any). When this build is to learn
-    what each output reads (`work.reads` is set: body_edits.py), `learnt` is given it. `idle`:
-    work for this process while workers render the lists."""
+    what each output reads (`work.reads` is set: body_edits.py), `learnt` is given it, or a
+    function that works it out (when no worker left this process idle to do it). `idle`:
+    work for this process while workers render the lists. Also returns the term groups'
+    digests (term_groups.py)."""
     done: list[bool] = []
 
+    def find() -> body_edits.Dependents:
+        return body_edits.find_dependents(work.keys, outputs, work.reads, work.groups)
+
     def learn() -> None:  # while the workers render the posts, this process is idle
-        learnt(body_edits.find_dependents(work.keys, outputs, work.reads))
+        learnt(find())
         done.append(True)
 
     pages = [n for n, output in enumerate(outputs) if output.is_page]
@@ -224,8 +241,22 @@ def _render(work: Work, outputs: tuple[Output, ...], jobs: int, reach: frozenset
         raise AssertionError(f"context_keys.py missed changes of {len(missed)} outputs: "
                              + ", ".join(sorted(missed)[:20]))
     if work.reads is not None and not done:
-        learn()  # the keys computed here recorded most of it
-    return first.outcomes + second.outcomes
+        learnt(find)  # from the reads the keys computed here recorded, when first needed
+    return first.outcomes + second.outcomes, _group_digests(lists, reach)
+
+
+def _group_digests(work: Work, reach: frozenset[int] | None) -> dict[str, str]:
+    """Every term group's digest, for the manifest. After body edits (`reach`), the last
+    build's for each group none of whose outputs the edits reach: every member of a term is
+    on one of its pages, so an edit that changes a group's digest reaches that page."""
+    groups = work.groups
+    if reach is None or not work.previous.groups:
+        return groups.digests()
+    found = dict(work.previous.groups)
+    found.update(groups.digests({name for name in map(groups.group_of, reach) if name}))
+    if work.check and found != groups.digests():
+        raise AssertionError("term_groups.py: an edit changed a group it did not reach")
+    return found
 
 
 @contextlib.contextmanager

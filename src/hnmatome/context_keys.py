@@ -49,8 +49,9 @@ class SiteKeys:
                  entry_bases: Mapping[str, str] | None = None,
                  reads: dict[str, frozenset[str]] | None = None,
                  answers: Answers | None = None) -> None:
-        """`entry_bases`: entry_base() of every entry of `site` (known from the build that
-        assembled it), so that an entry's digest needs only its body statistics. `reads`:
+        """`entry_bases`: a digest of every entry of `site` but its body statistics (from the
+        build that assembled it: site.entry_source_digest, which stands in for entry_base),
+        so that an entry's digest needs only its body statistics. `reads`:
         filled with `dependencies` of each output whose key is computed (by output path)."""
         self.site = site
         self.digester = digester
@@ -74,7 +75,7 @@ class SiteKeys:
             return None
         if self.reads is not None:
             self._reading = set()
-        parts = [self._site_wide(template_name(output)), output_ident(output), *builder(output)]
+        parts = [self.site_wide(template_name(output)), output_ident(output), *builder(output)]
         self._record(output)
         if output.is_page:
             answers = self.answers
@@ -90,15 +91,15 @@ class SiteKeys:
         (feeds.py, sitemap.py), generously (a site feed depends on every post, although it
         shows the newest fifty; it also holds the bodies of those fifty)."""
         site = self.site
-        parts = [self._site_data(), output_ident(output)]
+        parts = [self.site_data(), output_ident(output)]
         if self.reads is not None and output.kind in BODY_TAKERS | STRUCTURE_ONLY:
             self._reading = set()
         if output.kind in BODY_TAKERS:
             indexes = self._feed_items(output)
             if output.term:
                 parts.append(self._term_data(output.key, output.term)[0])
-            parts.append(self._posts(indexes))
-            in_full = self._in_feeds()
+            parts.append(self.posts(indexes))
+            in_full = self.in_feeds()
             parts += [bodies[rel].digest.hex() for rel in
                       (site.posts[index].rel for index in indexes)
                       if rel in in_full and rel in bodies]
@@ -148,12 +149,12 @@ class SiteKeys:
         term = self._taxonomies[output.key].term(output.term) if output.term else None
         return (term.posts if term else range(len(site.posts)))[: site.info.feed_items]
 
-    def _in_feeds(self) -> frozenset[str]:
+    def in_feeds(self) -> frozenset[str]:
         if self._full is None:
             self._full = full_content_rels(self.site)
         return self._full
 
-    def _site_data(self) -> str:
+    def site_data(self) -> str:
         found = self._common.get("")
         if found is None:
             found = self._common[""] = self.digester.of((self.site.info,
@@ -175,7 +176,7 @@ class SiteKeys:
             self._entries[entry.rel] = found
         return found
 
-    def _posts(self, indexes: Iterable[int]) -> str:
+    def posts(self, indexes: Iterable[int]) -> str:
         posts = self.site.posts
         return ",".join(self.entry(posts[index]) for index in indexes)
 
@@ -194,7 +195,7 @@ class SiteKeys:
         members = ",".join(posts[index].rel for index in term.posts)
         return f"{taxonomy.name}|{term.key}|{term.name}|{term.path}|{members}"
 
-    def _site_wide(self, template: str) -> str:
+    def site_wide(self, template: str) -> str:
         """What every page's context holds (render._base_context) and its template files."""
         found = self._common.get(template)
         if found is None:
@@ -222,7 +223,7 @@ class SiteKeys:
     def _home(self, output: Output) -> list[str]:
         site = self.site
         tags, months = site.taxonomy("tags"), site.taxonomy("months")
-        return [self._posts(range(min(site.info.home_size, len(site.posts)))),
+        return [self.posts(range(min(site.info.home_size, len(site.posts)))),
                 *(self._members(tags, term) for term in tags.terms[:HOME_TAGS]),
                 *(self._members(months, term) for term in months.terms), str(len(site.posts))]
 
@@ -230,13 +231,13 @@ class SiteKeys:
         if self._sections is None:
             self._sections = section_pagers(self.site)
         pager = self._sections[output.number - 1]
-        return [_pager(pager), self._posts(pager.items)]
+        return [_pager(pager), self.posts(pager.items)]
 
     def _term(self, output: Output) -> list[str]:
         members, pagers = self._term_data(output.key, output.term)
         pager = pagers[output.number - 1]
         return [self._taxonomies[output.key].title, members, _pager(pager),
-                self._posts(pager.items)]
+                self.posts(pager.items)]
 
     def _alias(self, output: Output) -> list[str]:
         return []

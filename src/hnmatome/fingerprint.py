@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path, PurePath
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -70,7 +71,9 @@ class Digester:
             return f"T{value.isoformat()}|{getattr(value, 'tzinfo', None)!s}"
         if isinstance(value, (bytes, PurePath)):
             return f"{kind.__name__}{value!r}"
-        text = SEPARATOR.join(self._parts(value))
+        text = _plain_text(value, kind)
+        if text is None:
+            text = SEPARATOR.join(self._parts(value))
         encoded = "#" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
                                         digest_size=DIGEST_SIZE).hexdigest()
         if kind is tuple or kind in self._fields or dataclasses.is_dataclass(value):
@@ -123,7 +126,24 @@ class Digester:
 
 
 _PLAIN = frozenset({int, float, bool, type(None)})
+_PLAIN_OR_STR = _PLAIN | {str}
 SEPARATOR = "\x1f"
+_OPENERS = {tuple: "(", list: "["}
+
+
+def _plain_text(value: Any, kind: type) -> str | None:
+    """What Digester._parts joins for a tuple, list or dict of nothing but str, int, float,
+    bool and None (their reprs), made at once; None for anything else. Most digested
+    containers are such (file digests, heads), and the general walk costs 3x more."""
+    if kind is dict:
+        if _PLAIN_OR_STR.issuperset(map(type, value)) and _PLAIN_OR_STR.issuperset(
+                map(type, value.values())):
+            return SEPARATOR.join(["{", *map(repr, chain.from_iterable(value.items()))])
+        return None
+    opener = _OPENERS.get(kind)
+    if opener is not None and _PLAIN_OR_STR.issuperset(map(type, value)):
+        return SEPARATOR.join([opener, *map(repr, value)])
+    return None
 
 
 # --------------------------------------------------------------------------- code
@@ -135,13 +155,37 @@ def code_fingerprint() -> bytes:
     a new release (or a local edit of the code) never reuses pages the old code rendered."""
     package = Path(__file__).resolve().parent
     parts = [sys.version.encode()]
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".txt", ".md") and "__pycache__" not in \
-                path.parts:
-            parts += [path.relative_to(package).as_posix().encode(), path.read_bytes()]
+    for relative in source_files(package):
+        parts += [relative.encode(), (package / relative).read_bytes()]
     versions = library_versions(RENDERING_LIBRARIES)
     parts += [f"{name}={versions[name]}".encode() for name in RENDERING_LIBRARIES]
     return digest_bytes(*parts)
+
+
+SOURCE_SUFFIXES = (".py", ".txt", ".md")
+
+
+def source_files(package: Path) -> list[str]:
+    """The files of `package` the code fingerprint covers, relative (posix): those with a
+    SOURCE_SUFFIXES suffix outside __pycache__ folders, in the order of their sorted Paths
+    (part by part). os.walk and strings, as every build pays for this: sorting Paths and
+    globbing through __pycache__ cost several times more."""
+    if "__pycache__" in package.parts:
+        return []
+    found = []
+    for folder, folders, files in os.walk(package):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        prefix = Path(folder).relative_to(package).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        found += [prefix + name for name in files if _suffix(name) in SOURCE_SUFFIXES
+                  and os.path.isfile(os.path.join(folder, name))]
+    return sorted(found, key=lambda relative: relative.split("/"))
+
+
+def _suffix(name: str) -> str:
+    """PurePath(name).suffix."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def library_versions(names: Iterable[str]) -> dict[str, str]:

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from . import build_fingerprints as fingerprints
 from .body_answers import Answers, RecordingContext
+from .body_packs import PackWriter
 from .build_cache import (
     BodyRecord,
     BuildCache,
     Manifest,
     OutputRecord,
-    PackWriter,
     body_key,
     content_digest,
     stamp_of,
@@ -32,7 +32,7 @@ from .build_cache import (
 from .build_inputs import LoadedPages, with_body
 from .content import SourcePage
 from .context_keys import SiteKeys
-from .feeds import full_content_rels
+from .feeds import Body, feed_content, full_content_rels
 from .fingerprint import Digester
 from .late_shortcodes import LateShortcodes
 from .plan import PAGE_KINDS, Output
@@ -41,6 +41,7 @@ from .settings import Settings
 from .site import Site, stats_of
 from .template_deps import TemplateAnalysis
 from .templating import Templates
+from .term_groups import TermGroups
 from .writer import OutputTree
 
 if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
@@ -70,6 +71,7 @@ class Work:
     static: Mapping[str, tuple[Path, str]]  # static rel -> (file, digest)
     resources: Mapping[str, tuple[Path, str]]  # output path -> (bundle file, digest)
     bodies: Mapping[str, BodyRecord] = field(default_factory=dict)  # by rel, for feeds
+    flat_stage: bool = False  # changed outputs written under writer.staged_name (incremental)
     digester: Digester = field(default_factory=Digester)
     # render even the outputs whose quick keys match, and report any whose bytes changed
     check: bool = False
@@ -79,11 +81,21 @@ class Work:
     reads: dict[str, frozenset[str]] | None = None
     pages: Mapping[str, SourcePage] = field(init=False)
     keys: SiteKeys = field(init=False)
+    groups: TermGroups = field(init=False)
+
+    def body_key(self, page: SourcePage) -> bytes:
+        """build_cache.body_key of a page (asked twice for each post a build keeps)."""
+        found = self._body_keys.get(page.rel)
+        if found is None:
+            found = self._body_keys[page.rel] = body_key(self.body_environment, page)
+        return found
 
     def __post_init__(self) -> None:
+        self._body_keys: dict[str, bytes] = {}
         self.pages = {page.rel: page for page in self.loaded.pages}
         self.keys = SiteKeys(self.site, self.digester, self.analysis, self.entry_bases,
                              self.reads, self.answers)
+        self.groups = TermGroups(self.keys, self.outputs, self.bodies, self.body_environment)
 
 
 class Outcome(NamedTuple):
@@ -116,7 +128,7 @@ def check(work: Work, number: int, missed: list[str]) -> Outcome | Todo:
     body = None
     if output.is_page:
         page = work.pages[output.key]
-        body = work.cache.body(body_key(work.body_environment, page), work.answers)
+        body = work.cache.body(work.body_key(page), work.answers)
         if body is None:
             return Todo(number)
     quick = work.keys.key(output, body)
@@ -166,7 +178,7 @@ def keep_all(work: Work, numbers: Iterable[int], missed: list[str]
 
 def _kept_page(work: Work, output: Output, outcome: Outcome) -> Outcome | None:
     page = work.pages[output.key]
-    key = body_key(work.body_environment, page)
+    key = work.body_key(page)
     body = work.cache.body(key, work.answers)
     return None if body is None else outcome._replace(body=(page.rel, key, body, False))
 
@@ -177,7 +189,7 @@ def _with_body(outcome: Outcome, work: Work, output: Output, body: BodyRecord | 
         return outcome
     page = work.pages[output.key]
     return Outcome(outcome.path, outcome.record, outcome.written, outcome.rendered,
-                   (page.rel, body_key(work.body_environment, page), body, fresh))
+                   (page.rel, work.body_key(page), body, fresh))
 
 
 def _kept_by_key(work: Work, output: Output, quick: str | None, missed: list[str],
@@ -238,7 +250,7 @@ def produce(work: Work, todo: Todo, tree: OutputTree, packs: PackWriter | None) 
 def _produce_page(work: Work, output: Output, todo: Todo, tree: OutputTree,
                   packs: PackWriter | None) -> Outcome:
     page = work.pages[output.key]
-    key = body_key(work.body_environment, page)
+    key = work.body_key(page)
     record, fresh = todo.body, False
     body = read_body(work, record, page) if record is not None else None
     if body is None or record is None:  # not cached, or its pack is gone
@@ -258,8 +270,7 @@ def _store(work: Work, output: Output, fingerprint: bytes, quick: str | None, da
     if record and record.content == content and record.on_disk(f"{work.out_dir}/{output.path}"):
         return Outcome(output.path, OutputRecord(fingerprint, content, record.stamp, quick),
                        written=False, rendered=True)
-    tree.write(output.path, data, output.source)
-    stamp = stamp_of(f"{work.stage}/{output.path}")
+    stamp = stamp_of(tree.write(output.path, data, output.source))
     return Outcome(output.path, OutputRecord(fingerprint, content, stamp, quick), written=True,
                    rendered=True)
 
@@ -271,9 +282,9 @@ def _copy_source(work: Work, output: Output) -> tuple[Path, str]:
 def _copy(work: Work, output: Output, tree: OutputTree, fingerprint: bytes) -> Outcome:
     source, digest = _copy_source(work, output)
     fingerprint = fingerprint or fingerprints.of_copy(output, digest)
-    tree.copy(output.path, source, output.source)
+    written = tree.copy(output.path, source, output.source)
     return Outcome(output.path, OutputRecord(fingerprint, bytes.fromhex(digest),
-                                             stamp_of(f"{work.stage}/{output.path}")),
+                                             stamp_of(written)),
                    written=True, rendered=True)
 
 
@@ -328,19 +339,30 @@ def _resolved(work: Work, page: SourcePage, body: RenderedBody) -> RenderedBody 
     return None if html is None else dataclasses.replace(body, html=html, late=())
 
 
-_feed_html: dict[str, str] | None = None
+_feed_html: dict[str, Body] | None = None
 
 
-def feed_bodies(work: Work) -> Mapping[str, str]:
-    """The HTML of the posts the site feeds carry in full (read once per process)."""
+def feed_bodies(work: Work) -> Mapping[str, Body]:
+    """The posts the site feeds carry in full (read once per process): each as the feeds
+    write it (feeds.feed_content), kept in the cache by its body's digest and the site's
+    address, which is all it is made from; or as HTML, when its body has late shortcodes
+    (their lists change without the body)."""
     global _feed_html
     if _feed_html is None:
-        found = {}
+        origin, kept = work.site.links.origin, work.cache.feed_contents
+        found: dict[str, Body] = {}
         for rel in full_content_rels(work.site):
-            body = read_body(work, work.bodies.get(rel), work.pages[rel])
-            if body is None:
-                body, _ = render_body(work, work.pages[rel], None)
-            found[rel] = body.html
+            record = work.bodies.get(rel)
+            key = (record.digest, origin) if record is not None and not record.late else None
+            content = kept.get(key) if key is not None else None
+            if content is None:
+                body = read_body(work, record, work.pages[rel])
+                if body is None:
+                    body, _ = render_body(work, work.pages[rel], None)
+                content = body.html if key is None else feed_content(body.html, origin)
+            if key is not None:
+                kept[key] = content  # type: ignore[assignment]
+            found[rel] = content
         _feed_html = found
     return _feed_html
 

@@ -32,14 +32,21 @@ class Output(NamedTuple):
         return self.kind in PAGE_KINDS
 
 
-def _pager_outputs(pagers: tuple[Pager, ...], kind: str, key: str, term: str,
-                   source: str) -> Iterator[Output]:
-    for pager in pagers:
-        yield Output(urls.output_file(pager.path), kind, key=key, term=term,
-                     number=pager.number, source=source)
+def _list_files(list_path: str, items: int, page_size: int, kind: str, key: str, term: str,
+                source: str, feed_key: str, feed_source: str) -> list[Output]:
+    """A paginated list: the pages `pagination.paginate` makes of `items` posts (always one,
+    maybe empty), the alias of page 1 and the list's feed, without making the pagers (a site
+    has ~2,500 term lists). `list_path` ends in '/', so every file is in its folder (as
+    urls.output_file would put it: the segments of list_path, then the file's own)."""
+    folder = urls.output_file(list_path).removesuffix("index.html")
+    pages = len(range(0, items, page_size)) or 1
+    found = [Output(f"{folder}index.html", kind, key, term, 1, "", source)]
+    found += [Output(f"{folder}page/{number}/index.html", kind, key, term, number, "", source)
+              for number in range(2, pages + 1)]
     # Hugo answers /list/page/1/ with a redirect to the list itself.
-    alias = pagers[0].list_path + "page/1/"
-    yield Output(urls.output_file(alias), "alias", target=pagers[0].list_path, source=source)
+    found.append(Output(f"{folder}page/1/index.html", "alias", "", "", 1, list_path, source))
+    found.append(Output(f"{folder}index.xml", "feed", feed_key, term, 1, "", feed_source))
+    return found
 
 
 def section_pagers(site: Site) -> tuple[Pager, ...]:
@@ -49,7 +56,12 @@ def section_pagers(site: Site) -> tuple[Pager, ...]:
 
 def term_pagers(site: Site, taxonomy: str, term: str) -> tuple[Pager, ...]:
     found = site.taxonomy(taxonomy).term(term)
-    return paginate(found.path, found.posts, site.info.page_size)
+    page_size = site.info.page_size
+    if 0 < len(found.posts) <= page_size:
+        # paginate's answer for one full page, made directly: nearly every term has a single
+        # page, and a build asks for the pagers of each of its ~2,500 terms
+        return (Pager(found.path, 1, 1, page_size, len(found.posts), found.posts),)
+    return paginate(found.path, found.posts, page_size)
 
 
 def _content_outputs(site: Site) -> Iterator[Output]:
@@ -61,24 +73,23 @@ def _content_outputs(site: Site) -> Iterator[Output]:
                          term=resource, source=f"{source} (bundle file {resource})")
 
 
-def _list_outputs(site: Site) -> Iterator[Output]:
-    yield Output("index.html", "home", source="the home page")
-    yield Output("index.xml", "feed", source="the site feed")
-    yield Output(urls.output_file(urls.ATOM_FEED), "atom", source="the Atom feed")
-    section = urls.section_path(urls.POSTS_SECTION)
-    yield from _pager_outputs(section_pagers(site), "section", urls.POSTS_SECTION, "",
-                              "the post list")
-    yield Output(urls.output_file(urls.feed_path(section)), "feed", key=urls.POSTS_SECTION,
-                 source="the post list feed")
+def _list_outputs(site: Site) -> list[Output]:
+    page_size = site.info.page_size
+    found = [Output("index.html", "home", source="the home page"),
+             Output("index.xml", "feed", source="the site feed"),
+             Output(urls.output_file(urls.ATOM_FEED), "atom", source="the Atom feed"),
+             *_list_files(urls.section_path(urls.POSTS_SECTION), len(site.posts), page_size,
+                          "section", urls.POSTS_SECTION, "", "the post list",
+                          urls.POSTS_SECTION, "the post list feed")]
     for taxonomy in site.taxonomies:
-        yield Output(urls.output_file(taxonomy.path), "taxonomy", key=taxonomy.name,
-                     source=f"the {taxonomy.name} index")
+        name = taxonomy.name
+        found.append(Output(urls.output_file(taxonomy.path), "taxonomy", key=name,
+                            source=f"the {name} index"))
         for term in taxonomy.terms:
-            source = f"{taxonomy.name} {term.name!r}"
-            yield from _pager_outputs(term_pagers(site, taxonomy.name, term.key), "term",
-                                      taxonomy.name, term.key, source)
-            yield Output(urls.output_file(term.feed_path), "feed", key=taxonomy.name,
-                         term=term.key, source=f"the feed of {source}")
+            source = f"{name} {term.name!r}"
+            found += _list_files(term.path, len(term.posts), page_size, "term", name, term.key,
+                                 source, name, f"the feed of {source}")
+    return found
 
 
 def _fixed_outputs() -> Iterator[Output]:
@@ -100,12 +111,15 @@ def plan_outputs(site: Site, static_files: Iterable[str] = ()) -> tuple[Output, 
 
 def check_collisions(outputs: Iterable[Output]) -> None:
     """Two outputs on one path, or one output's path being another's folder, is an error."""
-    claimed: dict[str, Output] = {}
+    outputs = list(outputs)
+    claimed = {output.path: output for output in outputs}
     problems = []
-    for output in outputs:
-        first = claimed.setdefault(output.path, output)
-        if first is not output:
-            problems.append(_clash(output, first, output.path))
+    if len(claimed) != len(outputs):  # rare: find who claimed a path first, who again
+        claimed = {}
+        for output in outputs:
+            first = claimed.setdefault(output.path, output)
+            if first is not output:
+                problems.append(_clash(output, first, output.path))
     if not _folders(claimed).isdisjoint(claimed):  # rare: find who is in whose way
         for path, output in claimed.items():
             parts = path.split("/")
@@ -121,13 +135,14 @@ def check_collisions(outputs: Iterable[Output]) -> None:
 
 
 def _folders(paths: Iterable[str]) -> set[str]:
-    """Every folder the paths are in, their parents included."""
-    found: set[str] = set()
-    for path in paths:
-        cut = path.rfind("/")
-        while cut > 0 and path[:cut] not in found:  # a known folder's parents are known
-            found.add(path[:cut])
-            cut = path.rfind("/", 0, cut)
+    """Every folder the paths are in, their parents included; a level at a time, each level
+    a set built in one pass (most outputs are the only file of their folder)."""
+    level = {path.rpartition("/")[0] for path in paths}
+    found = set(level)
+    while level:
+        level = {folder.rpartition("/")[0] for folder in level} - found
+        found |= level
+    found.discard("")
     return found
 
 

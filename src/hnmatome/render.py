@@ -171,10 +171,10 @@ def _template_context(site: Site, output: Output, body: RenderedBody | None) -> 
 
 def render_output(output: Output, site: Site, templates: Templates,
                   body: RenderedBody | None = None,
-                  bodies: Mapping[str, str] | None = None) -> bytes:
+                  bodies: Mapping[str, feeds.Body] | None = None) -> bytes:
     """The bytes of one planned output (not static files or bundle resources: those are
     copied, not rendered). Feeds take the rendered HTML of the newest posts in `bodies`
-    (by rel; see feeds.full_content_rels)."""
+    (by rel; see feeds.full_content_rels), or feeds.feed_content() of it."""
     if output.kind in ("feed", "atom"):
         return feeds.feed_for(output, site, bodies)
     if output.kind == "sitemap":

@@ -21,6 +21,7 @@ from .build_cache import BodyRecord
 from .errors import UserError, UserErrors
 from .output_work import Outcome, Todo, Work, check, forget_feed_bodies, keep_all, produce
 from .site import BodyStats
+from .term_groups import GROUPED
 from .writer import OutputTree
 
 MAX_REPORTED_ERRORS = 50
@@ -83,6 +84,8 @@ def _check_all(work: Work, numbers: Sequence[int], total: ChunkResult,
         kept, others = keep_all(work, [n for n in numbers if n not in reach], total.missed)
         total.outcomes.extend(kept)
         numbers = [n for n in numbers if n in reach] + others
+    elif work.previous.groups:
+        numbers = _kept_groups(work, numbers, total)
     for number in numbers:
         found = check(work, number, total.missed)
         if isinstance(found, Todo):
@@ -90,6 +93,21 @@ def _check_all(work: Work, numbers: Sequence[int], total: ChunkResult,
         else:
             total.outcomes.append(found)
     return todo
+
+
+def _kept_groups(work: Work, numbers: Sequence[int], total: ChunkResult) -> list[int]:
+    """Keeps the outputs of every term group whose digest is the last build's (term_groups.py);
+    returns the numbers of the others."""
+    groups, previous = work.groups, work.previous.groups
+    if not any(work.outputs[number].kind in GROUPED for number in numbers):
+        return list(numbers)
+    same: set[int] = set()
+    for name, members in groups.numbers.items():
+        if previous.get(name) == groups.digest(name):
+            same.update(members)
+    kept, changed = keep_all(work, [n for n in numbers if n in same], total.missed)
+    total.outcomes.extend(kept)
+    return [n for n in numbers if n not in same] + changed
 
 
 def _merge(total: ChunkResult, part: ChunkResult) -> None:
@@ -103,7 +121,7 @@ def run_chunk(todo: list[Todo]) -> ChunkResult:
     assert work is not None, "render_pool.run sets the work before any chunk runs"
     result = ChunkResult()
     packs = work.cache.bodies.pack_writer() if work.cache.bodies else None
-    tree = OutputTree(work.stage)
+    tree = OutputTree(work.stage, flat=work.flat_stage)
     try:
         for item in todo:
             try:

@@ -5,6 +5,7 @@ process can render any output from it."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import urls
 from .content import SourcePage
-from .frozen import replaced
+from .frozen import made, replaced
 from .related import related_posts
 from .settings import Settings
 from .taxonomy import Taxonomy, TermValue, build_taxonomy, term_value
@@ -93,6 +94,9 @@ class Entry:
     @property
     def updated(self) -> datetime | None:
         return self.lastmod or self.date
+
+
+_NO_STATS = Entry.stats  # the default, shared by every entry until its body is rendered
 
 
 @dataclass(frozen=True)
@@ -195,13 +199,23 @@ def _entry(page: SourcePage, resources: Sequence[str], static_files: frozenset[s
     image, problem = _feature_image(page, path, resources, static_files)
     if problem:
         warnings.append(problem)
-    return Entry(
-        rel=page.rel, kind=page.kind, title=page.title, path=path, date=page.date,
+    return made(  # Entry(...), made ~4 µs quicker (a site makes ~1,200 of them)
+        Entry, rel=page.rel, kind=page.kind, title=page.title, path=path, date=page.date,
         lastmod=page.lastmod, draft=page.draft, tags=_terms(page, "tags", page.tags, warnings),
         months=_terms(page, "months", page.months, warnings), image=image,
         description=page.description, hnid=page.hnid, meta=page.meta,
-        resources=tuple(resources),
+        resources=tuple(resources), stats=_NO_STATS,
     )
+
+
+def entry_source_digest(head: str, entry: Entry) -> str:
+    """A digest of what `entry` (but its body statistics) is made from: `head`, the
+    build_inputs.head_digest of its page (every field but the markdown), and what its bundle
+    and static/ added (its bundle files and the feature image they resolved). Under one
+    version of the code, equal digests mean equal entries: a stand-in for a digest of the entry
+    itself, ~40x cheaper."""
+    text = repr((head, entry.image, entry.resources))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _post_order(entry: Entry) -> tuple[float, str, str]:

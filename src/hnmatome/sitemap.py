@@ -8,6 +8,7 @@ from datetime import datetime
 from . import urls
 from .feeds import DECLARATION, escaped
 from .site import Site
+from .templating import date_iso
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -24,17 +25,28 @@ def _locations(site: Site) -> Iterator[tuple[str, datetime | None]]:
             yield term.path, site.posts[term.posts[0]].updated if term.posts else None
 
 
-def _url(location: str, updated: datetime | None) -> str:
-    loc = escaped(location)
-    lastmod = f"<lastmod>{updated.isoformat()}</lastmod>\n" if updated else ""
-    return f"<url>\n<loc>{loc}</loc>\n{lastmod}</url>\n"
+def _url(location: str, lastmod: str) -> str:
+    return f"<url>\n<loc>{escaped(location)}</loc>\n{lastmod}</url>\n"
 
 
 def sitemap_xml(site: Site) -> bytes:
     # Joined from strings (the bytes ElementTree wrote before, one element a line): thousands
     # of locations make a tree and its serializer the slow way round.
     parts = [DECLARATION, f'<urlset xmlns="{SITEMAP_NS}">\n']
-    parts.extend(_url(site.links.permalink(path), updated)
-                 for path, updated in _locations(site))
+    # By datetime object: most locations are terms, dated by their newest post, and
+    # formatting a date costs more than the rest (date_iso remembers the posts' dates from
+    # the list pages). The object is kept with its text, so its id cannot pass to another
+    # while this runs.
+    lastmods: dict[int, tuple[datetime, str]] = {}
+    permalink = site.links.permalink
+    for path, updated in _locations(site):
+        lastmod = ""
+        if updated:
+            found = lastmods.get(id(updated))
+            if found is None or found[0] is not updated:
+                found = lastmods[id(updated)] = (
+                    updated, f"<lastmod>{date_iso(updated)}</lastmod>\n")
+            lastmod = found[1]
+        parts.append(_url(permalink(path), lastmod))
     parts.append("</urlset>\n")
     return "".join(parts).encode("utf-8", "xmlcharrefreplace")

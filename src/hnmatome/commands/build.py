@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         convert_first(project, args.quiet)
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.out) if args.out else None,
-                           search=args.search, clean=args.clean, jobs=args.jobs)
+                           search=args.search, clean=args.clean, jobs=args.jobs,
+                           detached_save=True)
     report = build_site(project, options)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
