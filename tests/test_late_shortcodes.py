@@ -83,7 +83,7 @@ def test_a_new_post_shows_in_lists_without_rendering_their_bodies(
     monkeypatch.setattr(output_work, "render_body", spy)
     write_post(site / "content", "posts/2025_04/new/index.md", title="新着記事",
                date="2025-04-01", months="2025/04", tags=["Go"], body=quotes("新着"))
-    report = build(site)
+    report = build(site, jobs=1)  # one process: the spy sees every body rendered
     assert rendered == ["posts/2025_04/new/index.md"]
     digest = site / "public" / "posts" / "2025_03" / "digest" / "index.html"
     assert "posts/2025_03/digest/index.html" in report.changed  # type: ignore[attr-defined]

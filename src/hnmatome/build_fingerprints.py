@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def takes_bodies(output: Output) -> bool:
-    return output.kind in BODY_TAKERS
+    return output.kind in BODY_TAKERS and not output.term
 
 
 def of_code_rendered(work: Work, output: Output) -> bytes:

@@ -45,10 +45,13 @@ def named_command(argv: Sequence[str]) -> str | None:
     return argv[index] if index < len(argv) and argv[index] in COMMANDS else None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
+    """`exiting`: the process ends after the command (`program`), which a command may use
+    to leave work to a process of its own (`build`: the cache) and skip tidying up."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = make_parser(named_command(arguments))
     args = parser.parse_args(arguments)
+    args.exiting = exiting
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -68,7 +71,7 @@ def program(argv: Sequence[str] | None = None) -> NoReturn:
     one-post rebuild, and nothing a build leaves needs it (the output streams are flushed
     here; the build cache is written already, or by its own process: cache_lock.py)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    code = main(arguments)
+    code = main(arguments, exiting=True)
     if named_command(arguments) != "build":
         sys.exit(code)
     try:

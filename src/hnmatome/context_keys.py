@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from .build_cache import BodyRecord
     from .template_deps import TemplateAnalysis
 
-BODY_TAKERS = frozenset({"feed", "atom"})  # outputs that render_output gives `bodies`
+# outputs that render_output gives `bodies` (the site feeds: not those of a tag or month)
+BODY_TAKERS = frozenset({"feed", "atom"})
 COPIES = frozenset({"static", "resource"})
 # made from the site's structure alone (paths, dates, titles: what assembling decides)
 STRUCTURE_ONLY = frozenset({"sitemap", "robots", "syntax_css"})
@@ -99,10 +100,11 @@ class SiteKeys:
             if output.term:
                 parts.append(self._term_data(output.key, output.term)[0])
             parts.append(self.posts(indexes))
-            in_full = self.in_feeds()
-            parts += [bodies[rel].digest.hex() for rel in
-                      (site.posts[index].rel for index in indexes)
-                      if rel in in_full and rel in bodies]
+            if not output.term:  # tag and month feeds carry summaries only (feeds.py)
+                in_full = self.in_feeds()
+                parts += [bodies[rel].digest.hex() for rel in
+                          (site.posts[index].rel for index in indexes)
+                          if rel in in_full and rel in bodies]
         elif output.kind == "sitemap":
             # exactly what sitemap_xml writes: each location with its date
             parts.append(repr(list(sitemap._locations(site))))

@@ -17,6 +17,8 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .url_validator import http_link_length
+
 if TYPE_CHECKING:  # Pygments loads with the first code block (20 ms a build spared)
     from pygments.formatters import HtmlFormatter
     from pygments.lexer import Lexer
@@ -65,6 +67,13 @@ class AsciiUrlLinkify(LinkifyIt):
         found.url = prefix + trimmed  # type: ignore[attr-defined]
         found.last_index = found.index + len(trimmed)  # type: ignore[attr-defined]
         return found
+
+    def _validate_http(self, text: str, pos: int) -> int:
+        # linkify-it's own pattern spans all of Unicode and costs ~25 ms to compile, once per
+        # process: the first URL of a one-post rebuild pays it (url_validator.py says how the
+        # same answer comes cheaper).
+        length = http_link_length(self.re, text, pos)
+        return super()._validate_http(text, pos) if length is None else length
 
     def pretest(self, text: str) -> bool:
         # linkify-it's own pretest is slow on Japanese text; every link kept needs one of these.

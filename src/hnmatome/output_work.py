@@ -37,6 +37,7 @@ from .fingerprint import Digester
 from .late_shortcodes import LateShortcodes
 from .plan import PAGE_KINDS, Output
 from .render import CODE_RENDERED, render_output
+from .rendered_body import RenderedBody
 from .settings import Settings
 from .site import Site, stats_of
 from .template_deps import TemplateAnalysis
@@ -45,7 +46,7 @@ from .term_groups import TermGroups
 from .writer import OutputTree
 
 if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
-    from .shortcodes import PageRenderer, RenderedBody
+    from .shortcodes import PageRenderer
 
 COPIED = frozenset({"static", "resource"})
 
@@ -95,7 +96,7 @@ class Work:
         self.pages = {page.rel: page for page in self.loaded.pages}
         self.keys = SiteKeys(self.site, self.digester, self.analysis, self.entry_bases,
                              self.reads, self.answers)
-        self.groups = TermGroups(self.keys, self.outputs, self.bodies, self.body_environment)
+        self.groups = TermGroups(self.keys, self.outputs, self.body_environment)
 
 
 class Outcome(NamedTuple):
@@ -322,8 +323,6 @@ def read_body(work: Work, record: BodyRecord | None, page: SourcePage) -> Render
     stored = work.cache.bodies.read(record)
     if stored is None:
         return None
-    from .shortcodes import RenderedBody
-
     html, text, first_comment, late = pickle.loads(stored)
     return _resolved(work, page, RenderedBody(html, text, record.stats.comment_count,
                                               first_comment, late))

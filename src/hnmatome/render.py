@@ -17,7 +17,7 @@ from .taxonomy import Term, month_label, tag_cloud
 from .templating import Templates
 
 if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
-    from .shortcodes import RenderedBody
+    from .rendered_body import RenderedBody
 
 SYNTAX_LIGHT_STYLE = "default"
 SYNTAX_DARK_STYLE = "github-dark"

@@ -22,6 +22,7 @@ from .late_shortcodes import LateCall, can_be_late, shortcode_environment
 from .markdown_render import block_text, page_markdown
 from .quote_body import QuoteBodyRenderer
 from .quote_card import card_variables, is_shipped_card, shipped_card_html
+from .rendered_body import RenderedBody
 from .settings import Settings
 from .shortcode_syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
 
@@ -32,16 +33,6 @@ QUOTE_SHORTCODE = "matomeQuote"
 # Built in: no template, resolved through the ShortcodeContext.
 BUILTIN_SHORTCODES = {"ref": False, "relref": False}
 _PLACEHOLDER_STEM = "HNMSC"
-
-
-@dataclass(frozen=True)
-class RenderedBody:
-    html: str  # the article body HTML
-    text: str  # plain text of the body (reading time, descriptions, feeds, search)
-    comment_count: int  # number of matomeQuote shortcodes
-    first_comment: str  # plain text of the first matomeQuote body ('' if none)
-    # shortcodes whose output goes in when the page renders (render(..., late=True))
-    late: tuple[LateCall, ...] = ()
 
 
 class ShortcodeContext(Protocol):

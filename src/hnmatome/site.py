@@ -21,7 +21,7 @@ from .settings import Settings
 from .taxonomy import Taxonomy, TermValue, build_taxonomy, term_value
 
 if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
-    from .shortcodes import RenderedBody
+    from .rendered_body import RenderedBody
 
 TAXONOMY_TITLES = {"tags": "タグ", "months": "月別アーカイブ"}
 READING_CHARS_PER_MINUTE = 600

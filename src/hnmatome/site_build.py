@@ -39,9 +39,9 @@ class BuildOptions:
     search: bool = True  # build the Pagefind search index (search_index.py)
     clean: bool = False  # ignore the build cache: render everything, replace the output
     jobs: int | None = None  # worker processes; None: one per core
-    # write the build cache in a process that outlives this one (a one-shot command need
-    # not wait for it; cache_lock.py)
-    detached_save: bool = False
+    # the process ends with this build (the command line): its cache is written by a process
+    # that outlives it (cache_lock.py), and the garbage collector is left as builds want it
+    one_shot: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,29 +83,32 @@ YOUNG_OBJECTS = 50_000  # allocations between two collections of the youngest ob
 
 
 @contextlib.contextmanager
-def collector_tuned_for_builds() -> Iterator[None]:
+def collector_tuned_for_builds(restore: bool = True) -> Iterator[None]:
     """A build loads the cache and the site model, which live through it and hold most of
     its objects: frozen (gc.freeze, by build_steps), the garbage collector does not walk
     them again and again, and forked workers do not touch their pages. It also makes many
     short-lived objects (contexts, strings, tuples): collected every YOUNG_OBJECTS
     allocations instead of 700, most are gone before a collection sees them. Together that
-    took the collector's time in a one-post rebuild from ~0.1 s to ~0.01 s. Undone at the
-    end, for a process that builds again (serve)."""
+    took the collector's time in a one-post rebuild from ~0.1 s to ~0.01 s. `restore`: undone
+    at the end, for a process that goes on (serve); which then soon walks every object once
+    (~20 ms for a big site), what a process about to end spares itself."""
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
+        if restore:
+            gc.unfreeze()
+            gc.set_threshold(*thresholds)
 
 
 def build_site(project: Project, options: BuildOptions | None = None,
                cache: BuildCache | None = None) -> BuildReport:
     """Build the site. `cache`: one kept open across builds (serve); by default the cache in
     .cache/hnmatome/ is loaded and saved again."""
-    with collector_tuned_for_builds():
+    options = options or BuildOptions()
+    with collector_tuned_for_builds(restore=not options.one_shot):
         return _build_site(project, options, cache)
 
 
@@ -127,7 +130,7 @@ def _build_site(project: Project, options: BuildOptions | None,
         report = build_changed(project, options, cache, plan, previous)
     finally:
         if own_cache:
-            cache.save(detached=options.detached_save)
+            cache.save(detached=options.one_shot)
     return dataclasses.replace(report, seconds=time.perf_counter() - started)
 
 

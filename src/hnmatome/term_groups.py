@@ -6,14 +6,14 @@ the quick key of each of the ~9,000 outputs; three quarters of them belong to th
 terms, and a new post changes the members of only a handful. A group's digest covers
 everything the keys (context_keys.py) and feed fingerprints (build_fingerprints.py) of its
 outputs read: the build environment, what every page shows, the templates, the term's
-members in order and every member's entry, and the bodies its feed carries in full. The
+members in order and every member's entry (a tag's feed carries no bodies). The
 manifest keeps the digests; a group whose digest is unchanged keeps its files without a key
 each (still checked on disk, see output_work.keep_all)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .context_keys import SiteKeys
@@ -21,7 +21,6 @@ from .plan import Output
 from .render import template_name
 
 if TYPE_CHECKING:
-    from .build_cache import BodyRecord
     from .taxonomy import Taxonomy, Term
 
 GROUPED = frozenset({"term", "feed", "alias"})
@@ -34,21 +33,17 @@ def group_name(taxonomy: str, term: str) -> str:
 class TermGroups:
     """The term groups of one build's outputs, their digests computed once each."""
 
-    def __init__(self, keys: SiteKeys, outputs: Sequence[Output],
-                 bodies: Mapping[str, BodyRecord], environment: bytes) -> None:
-        """`bodies`: the rendered bodies by rel (the feeds carry some in full);
-        `environment`: digest of code, settings and options (build_cache.body_key)."""
+    def __init__(self, keys: SiteKeys, outputs: Sequence[Output], environment: bytes) -> None:
+        """`environment`: digest of code, settings and options (build_cache.body_key)."""
         self._keys = keys
         self._outputs = outputs
-        self._bodies = bodies
         self._environment = environment.hex()
         self._numbers: dict[str, list[int]] | None = None
         self._term_paths: dict[str, str] | None = None
         self._by_name: dict[str, tuple[Taxonomy, Term]] | None = None
-        self._posts: tuple[list[str], dict[int, str]] | None = None
+        self._posts: list[str] | None = None
         self._digests: dict[str, str] = {}
         self._head: str | None = None
-        self._feed_items = keys.site.info.feed_items
 
     @property
     def numbers(self) -> dict[str, list[int]]:
@@ -101,28 +96,19 @@ class TermGroups:
                              for term in taxonomy.terms}
         return self._by_name
 
-    def _post_parts(self) -> tuple[list[str], dict[int, str]]:
-        """The entry digest of every post (it covers the rel), and the body digests of the
-        posts feeds carry in full, by post index."""
+    def _entries(self) -> list[str]:
+        """The entry digest of every post (it covers the rel), by post index."""
         if self._posts is None:
-            keys, site = self._keys, self._keys.site
-            in_full = keys.in_feeds()
-            bodies = {}
-            for index, entry in enumerate(site.posts):
-                body = self._bodies.get(entry.rel)
-                if body is not None and entry.rel in in_full:
-                    bodies[index] = body.digest.hex()
-            self._posts = ([keys.entry(entry) for entry in site.posts], bodies)
+            keys = self._keys
+            self._posts = [keys.entry(entry) for entry in keys.site.posts]
         return self._posts
 
     def _digest(self, name: str) -> str:
         taxonomy, term = self._terms()[name]
-        entries, bodies = self._post_parts()
-        posts = term.posts
+        entries = self._entries()
         text = "\x1f".join([
             self._common(), taxonomy.name, taxonomy.title, term.key, term.name, term.path,
-            str(len(self.numbers[name])), ",".join([entries[index] for index in posts]),
-            ",".join([bodies.get(index, "-") for index in posts[: self._feed_items]])])
+            str(len(self.numbers[name])), ",".join([entries[index] for index in term.posts])])
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
                                digest_size=16).hexdigest()
 

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.out) if args.out else None,
                            search=args.search, clean=args.clean, jobs=args.jobs,
-                           detached_save=True)
+                           one_shot=getattr(args, "exiting", False))
     report = build_site(project, options)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
