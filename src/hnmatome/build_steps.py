@@ -167,7 +167,7 @@ def _work(project: Project, plan: BuildPlan, cache: BuildCache, site: Site,
           previous: Manifest, entry_bases: dict[str, str]) -> Work:
     """What the workers need. On a full build the body renderer is made here, once, for the
     forked workers to inherit; an incremental build makes it only if a body changed."""
-    templates = Templates(project.templates_dir, project.cache_dir / "build" / "jinja")
+    templates = Templates(project.templates_dir, _compiled_dir(project))
     digester = Digester()
     files = plan.files
     analysis = _template_analysis(project, plan, cache, templates, outputs)
@@ -288,7 +288,13 @@ def _search(work: Work, site_dir: Path, root: Path, *, staging: bool,
     return report, sink
 
 
+def _compiled_dir(project: Project) -> Path:
+    """Where compiled page and shortcode templates are kept (templating.py,
+    shortcode_templates.py)."""
+    return project.cache_dir / "build" / "jinja"
+
+
 def _renderer(project: Project, plan: BuildPlan) -> PageRenderer:
     from .shortcodes import PageRenderer  # the markdown stack: only when bodies render
 
-    return PageRenderer(project.templates_dir, plan.settings)
+    return PageRenderer(project.templates_dir, plan.settings, _compiled_dir(project))

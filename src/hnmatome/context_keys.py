@@ -68,6 +68,9 @@ class SiteKeys:
         self._reading: set[str] | None = None  # the rels read while recording
         self.reads = reads
         self.answers = answers  # the newest posts, for bodies with late shortcodes
+        # entry digests by (entry base, body statistics): shared by the SiteKeys of one build
+        # (its posts' and its lists', whose site has the new statistics but mostly old ones)
+        self.digests: dict[tuple[str, BodyStats], str] = {}
 
     def key(self, output: Output, body: BodyRecord | None = None) -> str | None:
         """None for outputs that have no quick key (their fingerprint is always computed)."""
@@ -173,8 +176,12 @@ class SiteKeys:
         found = self._entries.get(entry.rel)
         if found is None:
             base = self._bases.get(entry.rel) or entry_base(entry)
-            found = hashlib.blake2b(f"{base}\x1f{entry.stats!r}".encode("utf-8", "surrogatepass"),
-                                    digest_size=16).hexdigest()
+            made_of = (base, entry.stats)
+            found = self.digests.get(made_of)
+            if found is None:
+                text = f"{base}\x1f{entry.stats!r}"
+                found = self.digests[made_of] = hashlib.blake2b(
+                    text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
             self._entries[entry.rel] = found
         return found
 

@@ -17,7 +17,7 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .url_validator import http_link_length
+from .url_validator import HttpLinkLength
 
 if TYPE_CHECKING:  # Pygments loads with the first code block (20 ms a build spared)
     from pygments.formatters import HtmlFormatter
@@ -52,6 +52,8 @@ def _trim_url_text(text: str) -> str:
 class AsciiUrlLinkify(LinkifyIt):
     """linkify-it, narrowed to what Hugo's goldmark links: scheme URLs, www. hosts, emails."""
 
+    _http_link_length: HttpLinkLength | None = None
+
     def _narrow(self, found: object) -> object | None:
         text: str = found.text  # type: ignore[attr-defined]
         schema: str = found.schema  # type: ignore[attr-defined]
@@ -72,7 +74,9 @@ class AsciiUrlLinkify(LinkifyIt):
         # linkify-it's own pattern spans all of Unicode and costs ~25 ms to compile, once per
         # process: the first URL of a one-post rebuild pays it (url_validator.py says how the
         # same answer comes cheaper).
-        length = http_link_length(self.re, text, pos)
+        if self._http_link_length is None:
+            self._http_link_length = HttpLinkLength(self.re)
+        length = self._http_link_length(text, pos)
         return super()._validate_http(text, pos) if length is None else length
 
     def pretest(self, text: str) -> bool:

@@ -15,7 +15,7 @@ import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import build_fingerprints as fingerprints
 from .body_answers import Answers, RecordingContext
@@ -73,6 +73,8 @@ class Work:
     resources: Mapping[str, tuple[Path, str]]  # output path -> (bundle file, digest)
     bodies: Mapping[str, BodyRecord] = field(default_factory=dict)  # by rel, for feeds
     flat_stage: bool = False  # changed outputs written under writer.staged_name (incremental)
+    # entry digests (context_keys.SiteKeys.digests), shared by the Works of one build
+    entry_digests: dict[Any, str] = field(default_factory=dict)
     digester: Digester = field(default_factory=Digester)
     # render even the outputs whose quick keys match, and report any whose bytes changed
     check: bool = False
@@ -96,6 +98,7 @@ class Work:
         self.pages = {page.rel: page for page in self.loaded.pages}
         self.keys = SiteKeys(self.site, self.digester, self.analysis, self.entry_bases,
                              self.reads, self.answers)
+        self.keys.digests = self.entry_digests
         self.groups = TermGroups(self.keys, self.outputs, self.body_environment)
 
 
@@ -300,7 +303,8 @@ def render_body(work: Work, page: SourcePage,
     from .shortcodes import PageRenderer
 
     if work.renderer is None:
-        work.renderer = PageRenderer(work.templates.directory, work.settings)
+        work.renderer = PageRenderer(work.templates.directory, work.settings,
+                                     work.templates.compiled_dir)
     context = RecordingContext(work.answers)
     body = work.renderer.render(page, context, late=True)
     complete = _resolved(work, page, body)

@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
 from .errors import UserError
-from .late_shortcodes import LateCall, can_be_late, shortcode_environment
+from .late_shortcodes import LateCall
 from .markdown_render import block_text, page_markdown
 from .quote_body import QuoteBodyRenderer
 from .quote_card import card_variables, is_shipped_card, shipped_card_html
 from .rendered_body import RenderedBody
 from .settings import Settings
 from .shortcode_syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
+from .shortcode_templates import load_shortcode_templates
 
 if TYPE_CHECKING:
     from .content import SourcePage
@@ -128,39 +128,34 @@ def _placeholder_pattern(stem: str) -> re.Pattern[str]:
 class PageRenderer:
     """Renders page bodies. Holds only paths and settings when pickled (workers rebuild it)."""
 
-    def __init__(self, templates_dir: Path, settings: Settings) -> None:
+    def __init__(self, templates_dir: Path, settings: Settings,
+                 compiled_dir: Path | None = None) -> None:
+        """`compiled_dir`: where the shortcode templates' compiled code and analyses are
+        kept between runs (the build cache; see shortcode_templates.py)."""
         self.templates_dir = templates_dir
         self.settings = settings
+        self.compiled_dir = compiled_dir
         self.merge_runs = True  # tests switch it off to prove it changes nothing
         self._setup()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"templates_dir": self.templates_dir, "settings": self.settings}
+        return {"templates_dir": self.templates_dir, "settings": self.settings,
+                "compiled_dir": self.compiled_dir}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.templates_dir = state["templates_dir"]
         self.settings = state["settings"]
+        self.compiled_dir = state.get("compiled_dir")
         self.merge_runs = True
         self._setup()
 
     def _setup(self) -> None:
         folder = self.templates_dir / "shortcodes"
-        self._env = shortcode_environment(folder)
-        self._templates: dict[str, jinja2.Template] = {}
-        self._late: set[str] = set()  # shortcodes that may render after the body
-        self.paired: dict[str, bool] = dict(BUILTIN_SHORTCODES)
-        for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
-            name = path.stem
-            try:
-                source = path.read_text(encoding="utf-8")
-                names = jinja2.meta.find_undeclared_variables(self._env.parse(source))
-                self.paired[name] = bool({"inner", "inner_html"} & names)
-                self._templates[name] = self._env.get_template(path.name)
-                if can_be_late(name, source, names):
-                    self._late.add(name)
-            except jinja2.TemplateSyntaxError as exc:
-                raise UserError(f"shortcode template error: {exc.message}", path, exc.lineno,
-                                hint="fix the Jinja syntax in the template") from exc
+        loaded = load_shortcode_templates(folder, self.compiled_dir, BUILTIN_SHORTCODES)
+        self._env = loaded.env
+        self._templates = loaded.templates
+        self._late = loaded.late  # shortcodes that may render after the body
+        self.paired = loaded.paired
         card = folder / f"{QUOTE_SHORTCODE}.html"
         self._shipped_card = card.is_file() and is_shipped_card(card.read_bytes())
         self._markdown = page_markdown()

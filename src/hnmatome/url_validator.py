@@ -18,7 +18,7 @@ import functools
 import re
 
 from linkify_it._ucre_data import SRC_CC, SRC_P, SRC_Z
-from linkify_it.ucre import TEXT_SEPARATORS
+from linkify_it.ucre import SRC_PSEUDO_LETTER, TEXT_SEPARATORS
 
 # One stand-in per kind of non-ASCII character the pattern tells apart: space, control,
 # punctuation, text separator, decimal digit (`\d`), anything else (a letter, an ideograph).
@@ -85,7 +85,6 @@ def _stand_in_by_signature() -> dict[tuple[bool, ...], str]:
     return table
 
 
-@functools.lru_cache(maxsize=4096)
 def stand_in(char: str) -> str | None:
     """The character the small pattern sees for `char`: itself in ASCII, else the stand-in
     in the same classes. None for a character that case-folds to or from ASCII (IGNORECASE
@@ -102,10 +101,8 @@ def _class_member(code: int) -> str:
     return "\\" + char if char in "\\]-[^" else char  # literal: escapes are slow to parse
 
 
-def _small_class(cls: _CharClass) -> str:
-    """`cls` cut down to ASCII and the stand-ins, written as ranges."""
-    codes = [code for code in range(128) if chr(code) in cls]
-    codes += [ord(char) for char in STAND_INS if char in cls]
+def _ranges_class(codes: list[int]) -> str:
+    """A class of the sorted code points `codes`, written as ranges."""
     parts = []
     start = 0
     for index in range(1, len(codes) + 1):
@@ -117,12 +114,29 @@ def _small_class(cls: _CharClass) -> str:
     return "[" + "".join(parts) + "]"
 
 
+def _alphabet() -> list[str]:
+    return [chr(code) for code in range(128)] + sorted(STAND_INS)
+
+
+def _small_class(cls: _CharClass) -> str:
+    """`cls` cut down to ASCII and the stand-ins."""
+    return _ranges_class([ord(char) for char in _alphabet() if char in cls])
+
+
+def _small_pseudo_letter() -> str:
+    """linkify-it's 'pseudo letter' (any character but a separator, space, punctuation or
+    control, written as a lookahead and [\\s\\S]) as one class over the small alphabet:
+    the same characters, a fraction of the compiling (it occurs a dozen times)."""
+    return _ranges_class([ord(char) for char in _alphabet()
+                          if not any(char in cls for cls in _classes())])
+
+
 @functools.cache
 def small_pattern(source: str) -> re.Pattern[str]:
     """`source`, a linkify-it pattern, with its Unicode-wide classes cut down to ASCII plus
     the stand-ins. Raises ValueError when `source` holds other non-ASCII characters: a class
     this module does not know, whose answers it could not keep."""
-    small = source
+    small = source.replace(SRC_PSEUDO_LETTER, _small_pseudo_letter())
     for cls in sorted(_classes(), key=lambda cls: -len(cls.source)):
         small = small.replace(cls.source, _small_class(cls))
     if not all(char.isascii() or char in STAND_INS for char in small):
@@ -130,31 +144,59 @@ def small_pattern(source: str) -> re.Pattern[str]:
     return re.compile(small, flags=re.IGNORECASE)
 
 
+_UNDECIDED = "\ufffe"  # in small_text's output only for a character without a stand-in
+
+
+class _StandInTable(dict[int, str]):
+    """str.translate's table for small_text, filled as characters turn up."""
+
+    def __missing__(self, code: int) -> str:
+        found = self[code] = stand_in(chr(code)) or _UNDECIDED
+        return found
+
+
+_TABLE = _StandInTable()
+
+
 def small_text(text: str) -> str | None:
     """`text` in the small alphabet, one character for one; None when a character has no
     exact stand-in."""
     if text.isascii():
         return text
-    out = []
-    for char in text:
-        mapped = stand_in(char)
-        if mapped is None:
-            return None
-        out.append(mapped)
-    return "".join(out)
+    small = text.translate(_TABLE)
+    return None if _UNDECIDED in small else small
 
 
-def http_link_length(linkify_re: dict[str, str], text: str, position: int) -> int | None:
+@functools.cache
+def _blank() -> re.Pattern[str]:
+    return re.compile(f"{SRC_Z}|{SRC_CC}")
+
+
+class HttpLinkLength:
     """What linkify-it's `_validate_http(text, position)` returns (the length of the link
-    after the scheme), or None when only linkify-it itself can say. `linkify_re`: the
-    LinkifyIt's `re` table, whose pieces make the pattern as linkify-it makes it."""
-    small = small_text(text)
-    if small is None:
-        return None
-    try:
-        pattern = small_pattern("\\/\\/" + linkify_re["src_auth"]
-                                + linkify_re["src_host_port_strict"] + linkify_re["src_path"])
-    except ValueError:
-        return None
-    found = pattern.match(small, position)
-    return len(found.group()) if found else 0
+    after the scheme), or None when only linkify-it itself can say. Built from a LinkifyIt's
+    `re` table, whose pieces make the pattern as linkify-it makes it."""
+
+    def __init__(self, linkify_re: dict[str, str]) -> None:
+        self._source = ("\\/\\/" + linkify_re["src_auth"] + linkify_re["src_host_port_strict"]
+                        + linkify_re["src_path"])
+        self._pattern: re.Pattern[str] | None = None
+        self._known = True  # False: the pattern holds a class this module does not know
+
+    def __call__(self, text: str, position: int) -> int | None:
+        if not self._known:
+            return None
+        # Nothing in the pattern, lookaheads included, gets past a space or control
+        # character (each step is a non-blank one): what follows the first cannot count.
+        blank = _blank().search(text, position)
+        small = small_text(text[: blank.end()] if blank else text)
+        if small is None:
+            return None
+        if self._pattern is None:
+            try:
+                self._pattern = small_pattern(self._source)
+            except ValueError:
+                self._known = False
+                return None
+        found = self._pattern.match(small, position)
+        return len(found.group()) if found else 0
