@@ -49,17 +49,18 @@ def test_an_error_here_waits_for_the_child_and_is_raised_as_it_is(tmp_path: Path
 
 def test_split_rebuilds_equal_clean_builds(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """Adding and editing posts with every small batch split (a fork each), checked by the
+    """Adding and editing posts with the new bodies and the lists of all posts rendered
+    ahead in a forked child, and every other small batch split with one, checked by the
     cache check mode and against a clean build."""
     splits: list[int] = []
-    original = forked.run_beside
+    original = forked.start
 
-    def counted(theirs, mine):  # type: ignore[no-untyped-def]
+    def counted(theirs):  # type: ignore[no-untyped-def]
         splits.append(1)
-        return original(theirs, mine)
+        return original(theirs)
 
     monkeypatch.setattr(render_pool, "SPLIT_FROM", 0)
-    monkeypatch.setattr(forked, "run_beside", counted)
+    monkeypatch.setattr(forked, "start", counted)
     monkeypatch.setenv("HNMATOME_CHECK_CACHE", "1")
     site = small_site(tmp_path / "site")
     build(site, jobs=2)
@@ -69,7 +70,7 @@ def test_split_rebuilds_equal_clean_builds(tmp_path: Path,
     post = site / "content" / "posts" / "2025_02" / "alpha" / "index.md"
     post.write_text(post.read_text(encoding="utf-8") + quotes("追加", 1), encoding="utf-8")
     build(site, jobs=2)
-    assert len(splits) >= 2
+    assert len(splits) >= 4
     assert_same_tree(site / "public", clean_build(site, tmp_path / "clean"))
 
 

@@ -14,7 +14,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 Theirs = TypeVar("Theirs")
 Mine = TypeVar("Mine")
@@ -28,27 +28,51 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+class Beside:
+    """A forked child at work (`start`); `result` waits for what it returns."""
+
+    def __init__(self, theirs: Callable[[], object]) -> None:
+        read, write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        child = os.fork()
+        if child == 0:
+            os.close(read)
+            _serve(theirs, write)
+        os.close(write)
+        self._read, self._child = read, child
+        self._data: bytes | None = None
+
+    def wait(self) -> None:
+        """Until the child is gone (its result kept for `result`)."""
+        if self._data is None:
+            self._data = _read_all(self._read)
+            os.waitpid(self._child, 0)
+
+    def result(self) -> Any:
+        """What the child's function returned; ChildFailed when it raised or died."""
+        self.wait()
+        ok, value = pickle.loads(self._data) if self._data else (False, "the child process died")
+        if not ok:
+            raise ChildFailed(value)
+        return value
+
+
+def start(theirs: Callable[[], object]) -> Beside:
+    """`theirs()` run in a forked child from now on (see `can_fork` first)."""
+    return Beside(theirs)
+
+
 def run_beside(theirs: Callable[[], Theirs], mine: Callable[[], Mine]) -> tuple[Theirs, Mine]:
     """(`theirs()` run in a forked child, `mine()` run here meanwhile). Raises ChildFailed
     when the child failed, after `mine` is done; an error of `mine` is raised as it is, once
     the child is gone."""
-    read, write = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    child = os.fork()
-    if child == 0:
-        os.close(read)
-        _serve(theirs, write)
-    os.close(write)
+    beside = start(theirs)
     try:
         own = mine()
     finally:
-        data = _read_all(read)
-        os.waitpid(child, 0)
-    ok, value = pickle.loads(data) if data else (False, "the child process died")
-    if not ok:
-        raise ChildFailed(value)
-    return value, own
+        beside.wait()
+    return beside.result(), own
 
 
 def _serve(work: Callable[[], object], descriptor: int) -> NoReturn:
