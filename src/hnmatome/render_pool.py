@@ -29,7 +29,8 @@ MAX_REPORTED_ERRORS = 50
 PARALLEL_FROM = 200  # fewer outputs to render than this are quicker without workers (measured)
 SPLIT_FROM = 60  # ...but split with one forked child from this much work (ms, see _cost)
 FRESH_BODY_COST = 100  # a body to render, the first one importing the markdown stack
-_LISTS_OF_ALL = frozenset({"section", "home", "taxonomy", "atom", "sitemap"})
+# (not the tag and month indexes: this process, with less to render, takes them)
+_LISTS_OF_ALL = frozenset({"section", "home", "atom", "sitemap"})
 _COSTS = {"post": 3, "page": 3, "section": 3, "home": 3, "taxonomy": 20, "sitemap": 14}
 _FAMILIES = {"page": "post", "section": "term", "home": "term"}  # ...their templates and links
 ErrorTuple = tuple[str, str | None, int | None, str | None]
