@@ -98,10 +98,10 @@ def run(work: Work, numbers: Sequence[int], jobs: int, chunk: int,
 def _ahead(work: Work, numbers: Sequence[int], total: ChunkResult,
            reach: frozenset[int] | None) -> tuple[list[Todo], list[int]]:
     """The outputs worth starting on in a forked child before checking the others, and the
-    others: bodies that must be rendered (no valid one in the cache), and the lists of all
-    posts (post list pages, home, tag and month indexes, site feeds, sitemap) when they
-    changed, which they do whenever a post is added. The rest of a one-post rebuild (checking
-    ~9,000 outputs, the pages that list the post) is about as much work."""
+    others: bodies that must be rendered (none in the cache), and most lists of all posts
+    (post list pages, home, site feeds, sitemap) when they changed, which they do whenever a
+    post is added. The rest of a one-post rebuild (checking ~9,000 outputs, the pages that
+    list the post, the tag and month indexes) is about as much work."""
     ahead: list[Todo] = []
     others: list[int] = []
     outputs = work.outputs
@@ -110,7 +110,9 @@ def _ahead(work: Work, numbers: Sequence[int], total: ChunkResult,
         if reach is not None and number not in reach:
             others.append(number)
         elif output.is_page:
-            if work.cache.body(work.body_key(work.pages[output.key]), work.answers) is None:
+            # no body in the cache at all (one whose `ref` answers changed is found by the
+            # check, and rendered here)
+            if work.body_key(work.pages[output.key]) not in work.cache.body_records:
                 ahead.append(Todo(number))
             else:
                 others.append(number)
