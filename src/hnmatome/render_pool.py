@@ -1,10 +1,12 @@
 """Rendering outputs across processes, each output only when what it is made from changed.
 
 First every output is checked in this process (output_work.check: quick keys, fingerprints,
-stat calls; no rendering), then the ones that changed are rendered: here when they are few,
-else by worker processes forked from this one, which inherit the site model (nothing big is
-pickled): a job is a list of output numbers, a result a list of small records. A full build
-skips the check: everything is rendered.
+stat calls; no rendering), then the ones that changed are rendered: by worker processes
+forked from this one when they are many, which inherit the site model (nothing big is
+pickled): a job is a list of output numbers, a result a list of small records. When they are
+few, by this process and one forked child (forked.py): the child starts first on what will
+surely be rendered (new bodies, the lists of all posts) while this process checks the rest.
+A full build skips the check: everything is rendered.
 
 Workers write the files themselves, through the writer (the one module that writes): shipping
 ~130 MB of HTML back through pipes would cost more than the rendering saves, and two
