@@ -190,7 +190,7 @@ def our_runs(project: Path, repeat: int) -> list[Run]:
 def serve_latency(project: Path, edits: int) -> list[float]:
     """Seconds from saving a post to the server's reload signal."""
     sys.path.insert(0, str(ROOT / "src"))
-    from hnmatome.dev_server import DevServer, ServeOptions
+    from hnmatome.serve.server import DevServer, ServeOptions
 
     server = DevServer(project, ServeOptions(port=0), log=lambda line: None)
     server.start()

@@ -24,9 +24,9 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 from fake_hn import FakeHN, synthetic_thread  # noqa: E402
 
-from hnmatome.fetch import FetchOptions, run_fetch  # noqa: E402
-from hnmatome.project import Project  # noqa: E402
-from hnmatome.settings import Settings  # noqa: E402
+from hnmatome.core.project import Project  # noqa: E402
+from hnmatome.core.settings import Settings  # noqa: E402
+from hnmatome.hn.fetch import FetchOptions, run_fetch  # noqa: E402
 
 BUDGET_SECONDS = 3.0
 STORY_ID = 40_000_000

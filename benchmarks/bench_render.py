@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from hnmatome.content import SourcePage, load_content  # noqa: E402
-from hnmatome.settings import Settings  # noqa: E402
+from hnmatome.core.settings import Settings  # noqa: E402
 from hnmatome.shortcodes import PageRenderer  # noqa: E402
 
 DEFAULT_CONTENT = REPO.parent / "shared" / "corpus" / "kaigai-matome"

@@ -26,9 +26,9 @@ from fake_llm import FakeLLM  # noqa: E402
 from translate_support import make_project, run, sample_thread  # noqa: E402
 
 from hnmatome import thread_yaml  # noqa: E402
-from hnmatome.project import Project  # noqa: E402
-from hnmatome.settings import Settings  # noqa: E402
-from hnmatome.site_tags import site_tags  # noqa: E402
+from hnmatome.core.project import Project  # noqa: E402
+from hnmatome.core.settings import Settings  # noqa: E402
+from hnmatome.translate.site_tags import site_tags  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "kaigai-matome"
 LONG_TEXT = ("I have been running this in production for two years and the main lesson is that "

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from PIL import Image  # noqa: E402
 
-from hnmatome.project import open_project  # noqa: E402
-from hnmatome.writer import copy_file  # noqa: E402
+from hnmatome.core.project import open_project  # noqa: E402
+from hnmatome.core.writer import copy_file  # noqa: E402
 
 OUTPUT = "og-image.jpg"
 PAGE = """<!doctype html><html lang="ja"><meta charset="utf-8"><style>

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from hnmatome.writer import atomic_write_bytes  # noqa: E402
+from hnmatome.core.writer import atomic_write_bytes  # noqa: E402
 
 SIZE = (1200, 630)
 WORK = (400, 210)  # drawn small and scaled up: smoother, and far smaller as JPEG

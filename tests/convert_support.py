@@ -11,11 +11,11 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from hnmatome import thread_yaml
 from hnmatome.content import load_page
-from hnmatome.convert import choose_thumbnail
-from hnmatome.post_format import Post, content_digest, format_post, input_fingerprint
-from hnmatome.settings import Settings
+from hnmatome.convert.post_format import Post, content_digest, format_post, input_fingerprint
+from hnmatome.convert.run import choose_thumbnail
+from hnmatome.core import thread_yaml
+from hnmatome.core.settings import Settings
 from hnmatome.shortcodes import PageRenderer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

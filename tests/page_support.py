@@ -13,7 +13,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from hnmatome.content import FrozenMeta, SourcePage
-from hnmatome.settings import Settings
+from hnmatome.core.settings import Settings
 from hnmatome.shortcodes import PageRenderer, RenderedBody
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from hnmatome.dev_server import DevServer, ServeOptions
+from hnmatome.serve.server import DevServer, ServeOptions
 
 LIVE_STATE = re.compile(r"var HNMATOME_LIVE=(\{.*?\});")
 

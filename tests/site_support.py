@@ -107,9 +107,9 @@ def build(root: Path, **options: object) -> object:
     """Build the project at `root` (options as BuildOptions fields); waits for old-tree cleanup
     so tests see a quiet directory. The Pagefind search index is skipped unless a test asks
     for it (search=True): it costs seconds per build and has tests of its own."""
-    from hnmatome.project import open_project
+    from hnmatome.core.project import open_project
+    from hnmatome.core.writer import wait_for_cleanups
     from hnmatome.site_build import BuildOptions, build_site
-    from hnmatome.writer import wait_for_cleanups
 
     options.setdefault("search", False)
     report = build_site(open_project(root), BuildOptions(**options))  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from hnmatome import fingerprint, plan, urls
 from hnmatome.build_inputs import head_digest, page_sources
 from hnmatome.content import SourcePage
-from hnmatome.errors import UserError, UserErrors
+from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.fingerprint import source_files
 from hnmatome.frozen import made
 from hnmatome.pagination import paginate

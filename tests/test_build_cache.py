@@ -10,7 +10,7 @@ import pytest
 from cache_support import assert_same_tree, clean_build, quotes, small_site, stamps
 from site_support import build, write_post
 
-from hnmatome.errors import UserError
+from hnmatome.core.errors import UserError
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def test_the_scan_finds_the_pages_content_py_finds(tmp_path: Path) -> None:
     build with nothing to do); the two must agree."""
     from hnmatome.build_inputs import FileDigests, page_sources
     from hnmatome.content import content_files
-    from hnmatome.project import open_project
+    from hnmatome.core.project import open_project
 
     root = tmp_path / "site"
     for rel in ("about.md", "_index.md", "posts/_index.md", "posts/a.md", "posts/b/index.md",

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hnmatome.content import load_content, load_section_titles
-from hnmatome.errors import UserError, UserErrors
-from hnmatome.settings import Settings
+from hnmatome.core.errors import UserError, UserErrors
+from hnmatome.core.settings import Settings
 
 SETTINGS = Settings()
 

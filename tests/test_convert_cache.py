@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hnmatome.stat_cache import StatCache
+from hnmatome.core.stat_cache import StatCache
 
 
 def age(path: Path, seconds: int = 10) -> None:
@@ -49,7 +49,7 @@ def test_a_recently_modified_file_is_always_computed_again(tmp_path: Path) -> No
 
 def test_a_value_read_inside_the_racy_window_is_not_remembered(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import hnmatome.stat_cache as stat_cache
+    import hnmatome.core.stat_cache as stat_cache
 
     data = tmp_path / "a.txt"
     data.write_text("one", encoding="utf-8")

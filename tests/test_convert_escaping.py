@@ -20,15 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from hnmatome.post_format import format_post
-from hnmatome.safe_markdown import (
+from hnmatome.convert.post_format import format_post
+from hnmatome.convert.safe_markdown import (
     WORD_JOINER,
     encode_inline,
     encode_param,
     normalize_text,
     visible_form,
 )
-from hnmatome.settings import Settings
+from hnmatome.core.settings import Settings
 
 SETTINGS = Settings()
 

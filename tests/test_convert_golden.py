@@ -44,8 +44,8 @@ def test_golden_count_cases_fold_by_thirty(case: str, layout: list[int]) -> None
 
 
 def test_golden_posts_record_their_own_hash() -> None:
-    from hnmatome.frontmatter import parse_front_matter
-    from hnmatome.post_format import output_hash
+    from hnmatome.convert.post_format import output_hash
+    from hnmatome.core.frontmatter import parse_front_matter
 
     for path in sorted(GOLDEN.glob("*.md")):
         text = path.read_text(encoding="utf-8")

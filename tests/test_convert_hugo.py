@@ -27,7 +27,7 @@ from convert_support import (
 )
 from site_support import hugo_binary
 
-from hnmatome.post_format import format_post
+from hnmatome.convert.post_format import format_post
 
 pytestmark = pytest.mark.hugo
 

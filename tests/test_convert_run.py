@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from convert_support import make_thread, write_threads
 
-from hnmatome import thread_yaml
 from hnmatome.cli import main
-from hnmatome.convert import convert_changed
-from hnmatome.errors import UserError, UserErrors
-from hnmatome.project import Project, open_project
+from hnmatome.convert.run import convert_changed
+from hnmatome.core import thread_yaml
+from hnmatome.core.errors import UserError, UserErrors
+from hnmatome.core.project import Project, open_project
 
 PYPROJECT = """\
 [project]
@@ -246,7 +246,7 @@ def test_many_posts_are_rendered_in_worker_processes_with_the_same_result(
     serial = make_project(tmp_path / "serial", threads)
     parallel = make_project(tmp_path / "parallel", threads)
     expected = convert_changed(serial)
-    monkeypatch.setattr("hnmatome.convert.PARALLEL_FROM", 2)
+    monkeypatch.setattr("hnmatome.convert.run.PARALLEL_FROM", 2)
     report = convert_changed(parallel)
     assert [p.relative_to(parallel.root) for p in report.written] == \
         [p.relative_to(serial.root) for p in expected.written]

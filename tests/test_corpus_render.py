@@ -10,8 +10,8 @@ import pytest
 from page_support import TEMPLATES, StubContext, tree
 
 from hnmatome.content import SourcePage, load_content
+from hnmatome.core.settings import Settings
 from hnmatome.quote_body import QuoteBodyRenderer
-from hnmatome.settings import Settings
 from hnmatome.shortcodes import PageRenderer
 
 pytestmark = pytest.mark.shared

@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from hnmatome.curation import (
+from hnmatome.convert.curation import (
     CurationRules,
     normalize_tags,
     parse_comments,
     rules_for,
     select_comments,
 )
-from hnmatome.errors import UserError
-from hnmatome.settings import DEFAULT_PALETTE, Settings
+from hnmatome.core.errors import UserError
+from hnmatome.core.settings import DEFAULT_PALETTE, Settings
 
 STORY = 1000
 

@@ -15,13 +15,13 @@ from fake_hn import (
     synthetic_thread,
 )
 
-from hnmatome import thread_yaml
 from hnmatome.cli import main
-from hnmatome.fetch import FetchOptions, QuietProgress, run_fetch
-from hnmatome.http_retry import RetryPolicy
-from hnmatome.project import Project
-from hnmatome.queue_file import read_ids
-from hnmatome.settings import Settings
+from hnmatome.core import thread_yaml
+from hnmatome.core.http_retry import RetryPolicy
+from hnmatome.core.project import Project
+from hnmatome.core.settings import Settings
+from hnmatome.hn.fetch import FetchOptions, QuietProgress, run_fetch
+from hnmatome.hn.queue_file import read_ids
 
 FAST = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.005)
 CLOCK = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

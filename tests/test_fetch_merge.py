@@ -7,12 +7,12 @@ from typing import Any
 
 from fake_hn import FakeHN, display_order, synthetic_thread
 
-from hnmatome import thread_yaml
-from hnmatome.fetch import FetchOptions, run_fetch
-from hnmatome.http_retry import RetryPolicy
-from hnmatome.project import Project
-from hnmatome.settings import Settings
-from hnmatome.thread_merge import merge_thread
+from hnmatome.core import thread_yaml
+from hnmatome.core.http_retry import RetryPolicy
+from hnmatome.core.project import Project
+from hnmatome.core.settings import Settings
+from hnmatome.hn.fetch import FetchOptions, run_fetch
+from hnmatome.hn.merge import merge_thread
 
 FAST = RetryPolicy(attempts=2, base_delay=0.001, max_delay=0.005)
 

@@ -76,7 +76,7 @@ def test_split_rebuilds_equal_clean_builds(tmp_path: Path,
 
 def test_a_shortcode_error_in_the_childs_half_is_reported_with_its_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from hnmatome.errors import UserError
+    from hnmatome.core.errors import UserError
 
     monkeypatch.setattr(render_pool, "SPLIT_FROM", 0)
     site = small_site(tmp_path / "site")

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hnmatome.dates import comment_time_iso, parse_comment_time, parse_date
-from hnmatome.errors import UserError
-from hnmatome.frontmatter import key_line, parse_front_matter
+from hnmatome.core.dates import comment_time_iso, parse_comment_time, parse_date
+from hnmatome.core.errors import UserError
+from hnmatome.core.frontmatter import key_line, parse_front_matter
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 PATH = Path("content/posts/x/index.md")

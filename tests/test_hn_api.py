@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from fake_hn import FakeHN, display_order, shared_thread, synthetic_thread
 
-from hnmatome.errors import UserError
-from hnmatome.fetch import FetchOptions, make_pool
-from hnmatome.hn_api import HNApi
-from hnmatome.hn_thread import FetchedThread
-from hnmatome.http_retry import RetryError, RetryPolicy
+from hnmatome.core.errors import UserError
+from hnmatome.core.http_retry import RetryError, RetryPolicy
+from hnmatome.hn.api import HNApi
+from hnmatome.hn.fetch import FetchOptions, make_pool
+from hnmatome.hn.thread import FetchedThread
 
 FAST = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.005)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from fake_hn import display_order, item_pages, synthetic_thread
 
-from hnmatome.errors import UserError
-from hnmatome.hn_html import parse_item_page
-from hnmatome.hn_text import html_to_text
-from hnmatome.hn_thread import FetchedThread, comment_dicts
+from hnmatome.core.errors import UserError
+from hnmatome.hn.comment_text import html_to_text
+from hnmatome.hn.html_pages import parse_item_page
+from hnmatome.hn.thread import FetchedThread, comment_dicts
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 PAGE_URL = "https://news.ycombinator.com/item?id={}"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from hnmatome.errors import UserError, UserErrors
-from hnmatome.hn_ids import parse_item_id, parse_item_ids
+from hnmatome.core.errors import UserError, UserErrors
+from hnmatome.hn.ids import parse_item_id, parse_item_ids
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hnmatome.hn_html import parse_item_page
-from hnmatome.hn_text import fenced, html_to_text, link_target
+from hnmatome.hn.comment_text import fenced, html_to_text, link_target
+from hnmatome.hn.html_pages import parse_item_page
 
 
 def test_paragraphs_become_blank_lines() -> None:

@@ -13,8 +13,8 @@ from page_support import TEMPLATES, StubContext, make_page, renderer
 from site_support import build, write_post
 
 from hnmatome import output_work
+from hnmatome.core.settings import Settings
 from hnmatome.late_shortcodes import LateShortcodes
-from hnmatome.settings import Settings
 from hnmatome.shortcodes import PageRenderer
 
 QUOTE = '{{< matomeQuote body="やあ" userName="u" createdAt="" color="" >}}'

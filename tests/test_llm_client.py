@@ -10,15 +10,15 @@ import pytest
 from fake_llm import PROMPT_TOKENS, FakeLLM, RawBody, Status
 from translate_support import FAST_POLICY, SleepRecorder
 
-from hnmatome.llm_client import (
+from hnmatome.core.settings import LLMSettings
+from hnmatome.translate.llm_client import (
     AnswerError,
     EndpointError,
     LLMClient,
     RateLimiter,
     RejectedRequest,
 )
-from hnmatome.llm_contract import COMMENTS_SCHEMA
-from hnmatome.settings import LLMSettings
+from hnmatome.translate.llm_contract import COMMENTS_SCHEMA
 
 MESSAGES = [{"role": "system", "content": "answer in JSON"},
             {"role": "user", "content": json.dumps({"comments": [{"id": 7, "text": "hi"}]})}]

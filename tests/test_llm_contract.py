@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from hnmatome.japanese_text import has_japanese, needs_japanese, stray_script
-from hnmatome.llm_contract import (
+from hnmatome.translate.japanese import has_japanese, needs_japanese, stray_script
+from hnmatome.translate.llm_contract import (
     COMMENTS_SCHEMA,
     CommentAnswer,
     CommentSource,

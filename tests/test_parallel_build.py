@@ -10,7 +10,7 @@ from cache_support import assert_same_tree, quotes, small_site
 from site_support import build, write_post
 
 from hnmatome import render_pool
-from hnmatome.errors import UserError
+from hnmatome.core.errors import UserError
 
 
 @pytest.fixture

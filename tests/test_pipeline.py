@@ -11,8 +11,8 @@ from fake_hn import FakeHN, synthetic_thread
 from fake_llm import GOOD_TITLE, FakeLLM, good_ja
 from selectolax.lexbor import LexborHTMLParser
 
-from hnmatome import thread_yaml
 from hnmatome.cli import main
+from hnmatome.core import thread_yaml
 
 STORY = 4267  # comment ids 4268..: fake LLM scores (id % 101) of 26..37 straddle min_score
 

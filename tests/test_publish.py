@@ -8,12 +8,12 @@ import pytest
 from convert_support import make_thread
 from test_convert_run import make_project, meta_of
 
-from hnmatome import thread_yaml
 from hnmatome.cli import main
-from hnmatome.convert import convert_changed
-from hnmatome.errors import UserError
-from hnmatome.project import Project
-from hnmatome.publish import publish, set_post_draft, set_thread_draft
+from hnmatome.convert.publish import publish, set_post_draft, set_thread_draft
+from hnmatome.convert.run import convert_changed
+from hnmatome.core import thread_yaml
+from hnmatome.core.errors import UserError
+from hnmatome.core.project import Project
 
 
 @pytest.fixture

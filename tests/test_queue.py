@@ -8,8 +8,8 @@ import pytest
 from fake_hn import FakeHN
 
 from hnmatome.cli import main
-from hnmatome.errors import UserError
-from hnmatome.queue_file import add_ids, read_ids, remove_ids
+from hnmatome.core.errors import UserError
+from hnmatome.hn.queue_file import add_ids, read_ids, remove_ids
 
 QUEUE = """# threads to translate
 42997340  # the rust one
@@ -64,7 +64,7 @@ def test_remove_takes_only_the_named_lines(tmp_path: Path) -> None:
 ADDER = """
 import sys
 from pathlib import Path
-from hnmatome.queue_file import add_ids
+from hnmatome.hn.queue_file import add_ids
 for item_id in range(int(sys.argv[2]), int(sys.argv[2]) + 25):
     add_ids(Path(sys.argv[1]), [item_id])
 """

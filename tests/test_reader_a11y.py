@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from site_support import REPO_ROOT, corpus_public
 
+from hnmatome.core.settings import DEFAULT_PALETTE
 from hnmatome.render import syntax_css
-from hnmatome.settings import DEFAULT_PALETTE
 
 CSS = (REPO_ROOT / "static" / "css" / "site.css").read_text(encoding="utf-8")
 AA = 4.5

@@ -45,7 +45,7 @@ def test_equals_nearest_in_time_first_and_at_most_five() -> None:
 
 def test_corpus_posts_mostly_get_three_to_five(shared_dir: Path, tmp_path: Path) -> None:
     from hnmatome.content import load_content
-    from hnmatome.settings import Settings
+    from hnmatome.core.settings import Settings
     from hnmatome.site import assemble
 
     settings = Settings()

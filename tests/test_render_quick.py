@@ -22,9 +22,9 @@ from site_support import REPO_ROOT
 from test_site_model import page
 
 from hnmatome import feeds, templating
+from hnmatome.core.settings import Settings
 from hnmatome.plan import Output, plan_outputs
 from hnmatome.render import CODE_RENDERED, render_output
-from hnmatome.settings import Settings
 from hnmatome.shortcodes import RenderedBody
 from hnmatome.site import Site, assemble
 from hnmatome.template_runtime import QuickCallContext, quick_escape

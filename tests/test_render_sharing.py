@@ -12,10 +12,10 @@ from site_support import REPO_ROOT
 from test_site_model import page
 
 from hnmatome import feeds
-from hnmatome.errors import UserError
+from hnmatome.core.errors import UserError
+from hnmatome.core.settings import Settings
 from hnmatome.plan import Output, plan_outputs
 from hnmatome.render import CODE_RENDERED, render_output
-from hnmatome.settings import Settings
 from hnmatome.shortcodes import RenderedBody
 from hnmatome.site import assemble
 from hnmatome.templating import Templates, date_iso, date_ja, date_short

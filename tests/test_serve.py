@@ -12,7 +12,7 @@ from convert_support import make_thread
 from serve_support import fetch, page, running, wait_for
 from site_support import build
 
-from hnmatome import thread_yaml
+from hnmatome.core import thread_yaml
 
 POST = "content/posts/2025_02/alpha/index.md"
 

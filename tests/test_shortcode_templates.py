@@ -11,8 +11,8 @@ import jinja2
 import pytest
 from page_support import TEMPLATES, StubContext, make_page
 
-from hnmatome.errors import UserError
-from hnmatome.settings import Settings
+from hnmatome.core.errors import UserError
+from hnmatome.core.settings import Settings
 from hnmatome.shortcode_templates import load_shortcode_templates
 from hnmatome.shortcodes import BUILTIN_SHORTCODES, PageRenderer
 

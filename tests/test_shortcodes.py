@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from page_support import TEMPLATES, StubContext, hugo_render, make_page, render, renderer, tree
 
-from hnmatome.errors import UserError
-from hnmatome.settings import Settings
+from hnmatome.core.errors import UserError
+from hnmatome.core.settings import Settings
 from hnmatome.shortcode_syntax import Shortcode, ShortcodeSyntaxError, parse_shortcodes
 from hnmatome.shortcodes import PageRenderer
 

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 from site_support import build, make_project, parse_html, write_post
 
-from hnmatome.errors import UserError
+from hnmatome.core.errors import UserError
 
 QUOTE = ('{{{{<matomeQuote body="{body}" userName="{user}" createdAt="2025-02-10T08:38:56" '
          'color="{color}">}}}}\n\n')

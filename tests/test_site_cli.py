@@ -10,7 +10,7 @@ import pytest
 from site_support import REPO_ROOT, make_project, write_post
 
 from hnmatome.cli import main
-from hnmatome.writer import wait_for_cleanups
+from hnmatome.core.writer import wait_for_cleanups
 
 
 def test_build_py_builds_the_repository_sample(tmp_path: Path) -> None:

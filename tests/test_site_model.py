@@ -11,11 +11,11 @@ import pytest
 from site_support import REPO_ROOT
 
 from hnmatome.content import SourcePage
-from hnmatome.errors import UserError, UserErrors
+from hnmatome.core.errors import UserError, UserErrors
+from hnmatome.core.settings import Settings
 from hnmatome.pagination import paginate
 from hnmatome.plan import plan_outputs
 from hnmatome.render import render_output
-from hnmatome.settings import Settings
 from hnmatome.shortcodes import RenderedBody
 from hnmatome.site import ShortcodeLinks, assemble
 from hnmatome.taxonomy import month_label

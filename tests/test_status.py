@@ -11,10 +11,10 @@ from convert_support import make_thread
 from test_convert_run import edit_thread, make_project
 
 from hnmatome.cli import main
-from hnmatome.convert import convert_changed
-from hnmatome.project import Project
-from hnmatome.publish import publish
-from hnmatome.status import collect_status, count_states
+from hnmatome.convert.publish import publish
+from hnmatome.convert.run import convert_changed
+from hnmatome.convert.status import collect_status, count_states
+from hnmatome.core.project import Project
 
 
 @pytest.fixture

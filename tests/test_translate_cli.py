@@ -10,7 +10,7 @@ from fake_llm import FakeLLM, Rewrite, cyrillic_for
 from translate_support import API_KEY, THREAD_ID, comment_ids, load, make_project
 
 from hnmatome.cli import main
-from hnmatome.project import open_project
+from hnmatome.core.project import open_project
 
 IDS = comment_ids()
 

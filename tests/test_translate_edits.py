@@ -19,9 +19,9 @@ from translate_support import (
     sample_thread,
 )
 
-from hnmatome import thread_yaml
-from hnmatome.errors import UserError
-from hnmatome.translate_plan import JA_SHA, TAGS_SHA, fingerprint
+from hnmatome.core import thread_yaml
+from hnmatome.core.errors import UserError
+from hnmatome.translate.plan import JA_SHA, TAGS_SHA, fingerprint
 
 IDS = comment_ids()
 
@@ -229,7 +229,7 @@ def test_prompt_override_and_existing_tags(tmp_path: Path, fake: FakeLLM) -> Non
 def test_a_save_by_someone_else_during_the_merge_is_merged_not_lost(tmp_path: Path) -> None:
     import asyncio
 
-    from hnmatome.translate import ThreadFile
+    from hnmatome.translate.run import ThreadFile
 
     path = tmp_path / "t.yaml"
     thread_yaml.save(path, sample_thread(comments=1))

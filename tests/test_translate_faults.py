@@ -35,7 +35,7 @@ from translate_support import (
     run,
 )
 
-from hnmatome.translate_plan import JA_SHA, TAGS_SHA, TITLE_SHA, fingerprint
+from hnmatome.translate.plan import JA_SHA, TAGS_SHA, TITLE_SHA, fingerprint
 
 IDS = comment_ids()
 

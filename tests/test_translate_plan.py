@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from translate_support import sample_thread
 
-from hnmatome import thread_yaml
-from hnmatome.llm_contract import CommentAnswer, CommentSource, TitleAnswer
-from hnmatome.translate_plan import (
+from hnmatome.core import thread_yaml
+from hnmatome.translate.llm_contract import CommentAnswer, CommentSource, TitleAnswer
+from hnmatome.translate.plan import (
     JA_SHA,
     TITLE_SHA,
     TranslateOptions,

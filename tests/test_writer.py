@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hnmatome import writer
-from hnmatome.errors import UserError
-from hnmatome.writer import (
+from hnmatome.core import writer
+from hnmatome.core.errors import UserError
+from hnmatome.core.writer import (
     OutputTree,
     atomic_write_bytes,
     replace_if_unchanged,

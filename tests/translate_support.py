@@ -6,13 +6,13 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from hnmatome import thread_yaml
-from hnmatome.http_retry import RetryPolicy
-from hnmatome.project import Project
-from hnmatome.settings import load_settings
-from hnmatome.translate import plan_threads, translate_project
-from hnmatome.translate_plan import TranslateOptions
-from hnmatome.translate_report import TranslateSummary
+from hnmatome.core import thread_yaml
+from hnmatome.core.http_retry import RetryPolicy
+from hnmatome.core.project import Project
+from hnmatome.core.settings import load_settings
+from hnmatome.translate.plan import TranslateOptions
+from hnmatome.translate.report import TranslateSummary
+from hnmatome.translate.run import plan_threads, translate_project
 
 THREAD_ID = 4242
 API_KEY = "test-key"

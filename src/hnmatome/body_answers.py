@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .fingerprint import Digester
+from hnmatome.fingerprint import Digester
 
 
 class Answers:

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .context_keys import SiteKeys
-from .plan import Output
-from .term_groups import TermGroups
+from hnmatome.context_keys import SiteKeys
+from hnmatome.plan import Output
+from hnmatome.term_groups import TermGroups
 
 
 @dataclass(frozen=True)

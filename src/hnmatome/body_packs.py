@@ -8,10 +8,10 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .writer import replace_file
+from hnmatome.core.writer import replace_file
 
 if TYPE_CHECKING:
-    from .build_cache import BodyRecord
+    from hnmatome.build_cache import BodyRecord
 
 PACK_SUFFIX = ".pack"
 

@@ -31,15 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import cache_lock
-from .body_packs import BodyStore
-from .fingerprint import code_fingerprint, digest_bytes
-from .writer import remove_cache_files, replace_file
+from hnmatome import cache_lock
+from hnmatome.body_packs import BodyStore
+from hnmatome.core.writer import remove_cache_files, replace_file
+from hnmatome.fingerprint import code_fingerprint, digest_bytes
 
 if TYPE_CHECKING:
-    from .body_answers import Answers
-    from .content import SourcePage
-    from .site import BodyStats
+    from hnmatome.body_answers import Answers
+    from hnmatome.content import SourcePage
+    from hnmatome.site import BodyStats
 
 FORMAT = 10
 COMPACT_ABOVE = 64 * 1024 * 1024  # rewrite the packs once dead bodies take this much room

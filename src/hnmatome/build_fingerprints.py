@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .context_keys import BODY_TAKERS
-from .fingerprint import code_fingerprint, digest_bytes
-from .plan import Output
+from hnmatome.context_keys import BODY_TAKERS
+from hnmatome.fingerprint import code_fingerprint, digest_bytes
+from hnmatome.plan import Output
 
 if TYPE_CHECKING:
-    from .output_work import Work
+    from hnmatome.output_work import Work
 
 
 def takes_bodies(output: Output) -> bool:

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UserError, UserErrors
-from .fingerprint import Digester
-from .frozen import replaced
-from .project import Project
-from .settings import LLMSettings, Settings
+from hnmatome.core.errors import UserError, UserErrors
+from hnmatome.core.project import Project
+from hnmatome.core.settings import LLMSettings, Settings
+from hnmatome.fingerprint import Digester
+from hnmatome.frozen import replaced
 
 if TYPE_CHECKING:
-    from .content import SourcePage
+    from hnmatome.content import SourcePage
 
 IGNORED_STATIC = frozenset({".DS_Store", ".gitkeep", "Thumbs.db"})
 # content.py's rules, repeated so that a build with nothing to do need not import the parsers
@@ -225,7 +225,7 @@ ErrorTuple = tuple[str, "Path | None", "int | None", "str | None"]
 
 def _parse(content_dir: Path, settings: Settings, files: SourceFiles,
            rels: list[str]) -> tuple[list[SourcePage], list[ErrorTuple]]:
-    from .content import load_page
+    from hnmatome.content import load_page
 
     pages: list[SourcePage] = []
     errors: list[ErrorTuple] = []
@@ -247,7 +247,7 @@ def with_body(page: SourcePage, loaded: LoadedPages, content_dir: Path,
     """`page` with its markdown (read again when it came from the table)."""
     if page.rel not in loaded.without_body:
         return page
-    from .content import load_page
+    from hnmatome.content import load_page
 
     fresh = load_page(page.path, content_dir, settings)
     if fresh.source_hash != page.source_hash:

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import body_edits, render_pool
-from .body_answers import Answers
-from .build_cache import BuildCache, Manifest
-from .build_inputs import (
+from hnmatome import body_edits, render_pool
+from hnmatome.body_answers import Answers
+from hnmatome.build_cache import BuildCache, Manifest
+from hnmatome.build_inputs import (
     LoadedPages,
     asset_versions,
     bundle_resources,
@@ -27,22 +27,22 @@ from .build_inputs import (
     load_pages,
     settings_digest,
 )
-from .fingerprint import Digester
-from .output_work import COPIED, Outcome, Work
-from .plan import Output, plan_outputs
-from .project import Project
-from .quick_render import SiteModel
-from .render import CODE_RENDERED, syntax_css, template_name
-from .search_sink import SearchSink
-from .site import ShortcodeLinks, Site, assemble, entry_source_digest
-from .site_build import BuildOptions, BuildPlan, BuildReport
-from .template_deps import TemplateAnalysis
-from .templating import Templates
-from .writer import StagedChanges, staged_changes, staged_directory
+from hnmatome.core.project import Project
+from hnmatome.core.writer import StagedChanges, staged_changes, staged_directory
+from hnmatome.fingerprint import Digester
+from hnmatome.output_work import COPIED, Outcome, Work
+from hnmatome.plan import Output, plan_outputs
+from hnmatome.render import CODE_RENDERED, syntax_css, template_name
+from hnmatome.search_sink import SearchSink
+from hnmatome.serve.quick import SiteModel
+from hnmatome.site import ShortcodeLinks, Site, assemble, entry_source_digest
+from hnmatome.site_build import BuildOptions, BuildPlan, BuildReport
+from hnmatome.template_deps import TemplateAnalysis
+from hnmatome.templating import Templates
 
 if TYPE_CHECKING:
-    from .search_index import SearchReport
-    from .shortcodes import PageRenderer
+    from hnmatome.search_index import SearchReport
+    from hnmatome.shortcodes import PageRenderer
 
 CHECK_VARIABLE = "HNMATOME_CHECK_CACHE"  # set: verify every quick key (tests)
 
@@ -280,7 +280,9 @@ def _removed(previous: Manifest, outputs: tuple[Output, ...], search_too: bool) 
 
 def _search(work: Work, site_dir: Path, root: Path, *, staging: bool,
             cache_dir: Path) -> tuple[SearchReport, SearchSink]:
-    from .search_index import add_search_index  # Pagefind and an HTML parser: only when used
+    from hnmatome.search_index import (
+        add_search_index,  # Pagefind and an HTML parser: only when used
+    )
 
     sink = SearchSink(root, work.previous, staging=staging)
     report = add_search_index(sink, site_dir, work.settings.language, cache_dir)  # type: ignore[arg-type]
@@ -295,6 +297,6 @@ def _compiled_dir(project: Project) -> Path:
 
 
 def _renderer(project: Project, plan: BuildPlan) -> PageRenderer:
-    from .shortcodes import PageRenderer  # the markdown stack: only when bodies render
+    from hnmatome.shortcodes import PageRenderer  # the markdown stack: only when bodies render
 
     return PageRenderer(project.templates_dir, plan.settings, _compiled_dir(project))

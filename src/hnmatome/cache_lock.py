@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .writer import open_lock_file
+from hnmatome.core.writer import open_lock_file
 
 LOCK_NAME = ".lock"
 

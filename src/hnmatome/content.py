@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .dates import parse_date
-from .errors import UserError, UserErrors
-from .frontmatter import key_line, parse_front_matter
-from .settings import Settings
+from hnmatome.core.dates import parse_date
+from hnmatome.core.errors import UserError, UserErrors
+from hnmatome.core.frontmatter import key_line, parse_front_matter
+from hnmatome.core.settings import Settings
 
 POSTS_SECTION = "posts"
 # Folders of content/ that hold tool data, not pages.

@@ -20,20 +20,20 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from . import sitemap
-from .feeds import full_content_rels
-from .fingerprint import Digester
-from .frozen import replaced
-from .pagination import Pager
-from .plan import Output, section_pagers, term_pagers
-from .render import HOME_TAGS, template_name
-from .site import BodyStats, Entry, Site
-from .taxonomy import Taxonomy, Term, TermValue
+from hnmatome import sitemap
+from hnmatome.feeds import full_content_rels
+from hnmatome.fingerprint import Digester
+from hnmatome.frozen import replaced
+from hnmatome.pagination import Pager
+from hnmatome.plan import Output, section_pagers, term_pagers
+from hnmatome.render import HOME_TAGS, template_name
+from hnmatome.site import BodyStats, Entry, Site
+from hnmatome.taxonomy import Taxonomy, Term, TermValue
 
 if TYPE_CHECKING:
-    from .body_answers import Answers
-    from .build_cache import BodyRecord
-    from .template_deps import TemplateAnalysis
+    from hnmatome.body_answers import Answers
+    from hnmatome.build_cache import BodyRecord
+    from hnmatome.template_deps import TemplateAnalysis
 
 # outputs that render_output gives `bodies` (the site feeds: not those of a tag or month)
 BODY_TAKERS = frozenset({"feed", "atom"})

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from . import urls
-from .plan import Output
-from .site import Entry, Site
-from .taxonomy import month_label
-from .templating import date_iso, date_rfc822
+from hnmatome import urls
+from hnmatome.plan import Output
+from hnmatome.site import Entry, Site
+from hnmatome.taxonomy import month_label
+from hnmatome.templating import date_iso, date_rfc822
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import jinja2
 from markupsafe import Markup
 
-from .errors import UserError
+from hnmatome.core.errors import UserError
 
 if TYPE_CHECKING:
-    from .content import SourcePage
+    from hnmatome.content import SourcePage
 
 LATE_SHORTCODES = frozenset({"list"})
 

@@ -17,7 +17,7 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .url_validator import HttpLinkLength
+from hnmatome.url_validator import HttpLinkLength
 
 if TYPE_CHECKING:  # Pygments loads with the first code block (20 ms a build spared)
     from pygments.formatters import HtmlFormatter

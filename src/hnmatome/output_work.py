@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import build_fingerprints as fingerprints
-from .body_answers import Answers, RecordingContext
-from .body_packs import PackWriter
-from .build_cache import (
+from hnmatome import build_fingerprints as fingerprints
+from hnmatome.body_answers import Answers, RecordingContext
+from hnmatome.body_packs import PackWriter
+from hnmatome.build_cache import (
     BodyRecord,
     BuildCache,
     Manifest,
@@ -29,24 +29,24 @@ from .build_cache import (
     content_digest,
     stamp_of,
 )
-from .build_inputs import LoadedPages, with_body
-from .content import SourcePage
-from .context_keys import SiteKeys
-from .feeds import Body, feed_content, full_content_rels
-from .fingerprint import Digester
-from .late_shortcodes import LateShortcodes
-from .plan import PAGE_KINDS, Output
-from .render import CODE_RENDERED, render_output
-from .rendered_body import RenderedBody
-from .settings import Settings
-from .site import Site, stats_of
-from .template_deps import TemplateAnalysis
-from .templating import Templates
-from .term_groups import TermGroups
-from .writer import OutputTree
+from hnmatome.build_inputs import LoadedPages, with_body
+from hnmatome.content import SourcePage
+from hnmatome.context_keys import SiteKeys
+from hnmatome.core.settings import Settings
+from hnmatome.core.writer import OutputTree
+from hnmatome.feeds import Body, feed_content, full_content_rels
+from hnmatome.fingerprint import Digester
+from hnmatome.late_shortcodes import LateShortcodes
+from hnmatome.plan import PAGE_KINDS, Output
+from hnmatome.render import CODE_RENDERED, render_output
+from hnmatome.rendered_body import RenderedBody
+from hnmatome.site import Site, stats_of
+from hnmatome.template_deps import TemplateAnalysis
+from hnmatome.templating import Templates
+from hnmatome.term_groups import TermGroups
 
 if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
-    from .shortcodes import PageRenderer
+    from hnmatome.shortcodes import PageRenderer
 
 COPIED = frozenset({"static", "resource"})
 
@@ -300,7 +300,7 @@ def render_body(work: Work, page: SourcePage,
     """The page's body, complete, and its record; what is stored leaves late shortcodes
     (late_shortcodes.py) as markers, so the body stays valid when the newest posts change."""
     page = with_body(page, work.loaded, work.content_dir, work.settings)
-    from .shortcodes import PageRenderer
+    from hnmatome.shortcodes import PageRenderer
 
     if work.renderer is None:
         work.renderer = PageRenderer(work.templates.directory, work.settings,

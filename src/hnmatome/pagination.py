@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import urls
+from hnmatome import urls
 
 
 @dataclass(frozen=True)

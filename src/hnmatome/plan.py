@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from . import urls
-from .errors import UserError, UserErrors
-from .pagination import Pager, paginate
-from .site import Site
+from hnmatome import urls
+from hnmatome.core.errors import UserError, UserErrors
+from hnmatome.pagination import Pager, paginate
+from hnmatome.site import Site
 
 PAGE_KINDS = ("post", "page")  # outputs that need their rendered body
 

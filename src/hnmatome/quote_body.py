@@ -17,7 +17,12 @@ from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isValidEntityC
 from markdown_it.rules_inline.entity import DIGITAL_RE, NAMED_RE
 from markdown_it.rules_inline.linkify import SCHEME_RE
 
-from .markdown_render import LINK_HINT, AsciiUrlLinkify, LinkNormalizingMarkdown, inline_text
+from hnmatome.markdown_render import (
+    LINK_HINT,
+    AsciiUrlLinkify,
+    LinkNormalizingMarkdown,
+    inline_text,
+)
 
 # What can make inline markdown differ from escaped text: any of \`*_<&@ NUL CR LF, or '~~',
 # '://', '](' or 'www.' in any case. (`[x]` alone is text: a comment body has no link reference

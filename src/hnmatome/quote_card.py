@@ -16,8 +16,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .css_colors import safe_color
-from .dates import comment_time_iso, parse_comment_time
+from hnmatome.core.dates import comment_time_iso, parse_comment_time
+from hnmatome.css_colors import safe_color
 
 # sha256 of the shipped templates/shortcodes/matomeQuote.html (a test keeps it in step).
 SHIPPED_CARD_SHA256 = "ec24138d14f3da431f155007c152eefd651532dc0e7651b30142c77c1c69dddf"

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from . import feeds, sitemap, social, urls
-from .plan import Output, section_pagers, term_pagers
-from .site import Entry, Site, stats_of
-from .taxonomy import Term, month_label, tag_cloud
-from .templating import Templates
+from hnmatome import feeds, sitemap, social, urls
+from hnmatome.plan import Output, section_pagers, term_pagers
+from hnmatome.site import Entry, Site, stats_of
+from hnmatome.taxonomy import Term, month_label, tag_cloud
+from hnmatome.templating import Templates
 
 if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
-    from .rendered_body import RenderedBody
+    from hnmatome.rendered_body import RenderedBody
 
 SYNTAX_LIGHT_STYLE = "default"
 SYNTAX_DARK_STYLE = "github-dark"

@@ -19,13 +19,13 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import forked
-from .build_cache import BodyRecord
-from .errors import UserError, UserErrors
-from .output_work import Outcome, Todo, Work, check, forget_feed_bodies, keep_all, produce
-from .site import BodyStats
-from .term_groups import GROUPED
-from .writer import OutputTree
+from hnmatome import forked
+from hnmatome.build_cache import BodyRecord
+from hnmatome.core.errors import UserError, UserErrors
+from hnmatome.core.writer import OutputTree
+from hnmatome.output_work import Outcome, Todo, Work, check, forget_feed_bodies, keep_all, produce
+from hnmatome.site import BodyStats
+from hnmatome.term_groups import GROUPED
 
 MAX_REPORTED_ERRORS = 50
 PARALLEL_FROM = 200  # fewer outputs to render than this are quicker without workers (measured)

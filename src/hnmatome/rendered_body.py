@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .late_shortcodes import LateCall
+    from hnmatome.late_shortcodes import LateCall
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import urls
-from .search_text import SearchRecord, page_record
-from .writer import (
+from hnmatome import urls
+from hnmatome.core.writer import (
     ScratchFolder,
     atomic_write_text,
     fresh_directory,
@@ -38,6 +37,7 @@ from .writer import (
     replace_file,
     scratch_folder,
 )
+from hnmatome.search_text import SearchRecord, page_record
 
 INDEXED_GLOB = "posts/**/*.html"
 # The language Pagefind files the index under. The text is already cut into words, so the

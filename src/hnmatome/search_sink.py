@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import urls
-from .build_cache import Manifest, OutputRecord, content_digest, stamp_of
-from .fingerprint import digest_bytes
-from .writer import OutputTree, remove_file, replace_file
+from hnmatome import urls
+from hnmatome.build_cache import Manifest, OutputRecord, content_digest, stamp_of
+from hnmatome.core.writer import OutputTree, remove_file, replace_file
+from hnmatome.fingerprint import digest_bytes
 
 PREFIX = urls.output_file(urls.SEARCH_BUNDLE).removesuffix("index.html")  # 'pagefind/'
 

@@ -20,11 +20,11 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
-from . import late_shortcodes
-from .errors import UserError
-from .late_shortcodes import can_be_late, shortcode_environment
-from .templating import CompiledTemplates
-from .writer import replace_file
+from hnmatome import late_shortcodes
+from hnmatome.core.errors import UserError
+from hnmatome.core.writer import replace_file
+from hnmatome.late_shortcodes import can_be_late, shortcode_environment
+from hnmatome.templating import CompiledTemplates
 
 
 @dataclass

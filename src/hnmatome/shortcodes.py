@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 import jinja2
 from markupsafe import Markup
 
-from .errors import UserError
-from .late_shortcodes import LateCall
-from .markdown_render import block_text, page_markdown
-from .quote_body import QuoteBodyRenderer
-from .quote_card import card_variables, is_shipped_card, shipped_card_html
-from .rendered_body import RenderedBody
-from .settings import Settings
-from .shortcode_syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
-from .shortcode_templates import load_shortcode_templates
+from hnmatome.core.errors import UserError
+from hnmatome.core.settings import Settings
+from hnmatome.late_shortcodes import LateCall
+from hnmatome.markdown_render import block_text, page_markdown
+from hnmatome.quote_body import QuoteBodyRenderer
+from hnmatome.quote_card import card_variables, is_shipped_card, shipped_card_html
+from hnmatome.rendered_body import RenderedBody
+from hnmatome.shortcode_syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
+from hnmatome.shortcode_templates import load_shortcode_templates
 
 if TYPE_CHECKING:
-    from .content import SourcePage
+    from hnmatome.content import SourcePage
 
 QUOTE_SHORTCODE = "matomeQuote"
 # Built in: no template, resolved through the ShortcodeContext.

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import urls
-from .content import SourcePage
-from .frozen import made, replaced
-from .related import related_posts
-from .settings import Settings
-from .taxonomy import Taxonomy, TermValue, build_taxonomy, term_value
+from hnmatome import urls
+from hnmatome.content import SourcePage
+from hnmatome.core.settings import Settings
+from hnmatome.frozen import made, replaced
+from hnmatome.related import related_posts
+from hnmatome.taxonomy import Taxonomy, TermValue, build_taxonomy, term_value
 
 if TYPE_CHECKING:  # the markdown stack loads only when a body is rendered
-    from .rendered_body import RenderedBody
+    from hnmatome.rendered_body import RenderedBody
 
 TAXONOMY_TITLES = {"tags": "タグ", "months": "月別アーカイブ"}
 READING_CHARS_PER_MINUTE = 600

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build_cache import BuildCache
-from .build_inputs import FileDigests, SourceFiles, scan_sources, settings_digest
-from .fingerprint import Digester, code_fingerprint, digest_bytes
-from .project import Project
-from .settings import Settings
+from hnmatome.build_cache import BuildCache
+from hnmatome.build_inputs import FileDigests, SourceFiles, scan_sources, settings_digest
+from hnmatome.core.project import Project
+from hnmatome.core.settings import Settings
+from hnmatome.fingerprint import Digester, code_fingerprint, digest_bytes
 
 if TYPE_CHECKING:
-    from .search_index import SearchReport
+    from hnmatome.search_index import SearchReport
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _build_site(project: Project, options: BuildOptions | None,
     if previous and previous.inputs == plan.inputs and previous.intact(plan.out_dir):
         return BuildReport(plan.out_dir, previous.pages, 0, time.perf_counter() - started,
                            previous.warnings, mode="unchanged")
-    from .build_steps import build_changed  # the renderer's imports: only when needed
+    from hnmatome.build_steps import build_changed  # the renderer's imports: only when needed
 
     try:
         report = build_changed(project, options, cache, plan, previous)

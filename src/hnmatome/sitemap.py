@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from . import urls
-from .feeds import DECLARATION, escaped
-from .site import Site
-from .templating import date_iso
+from hnmatome import urls
+from hnmatome.feeds import DECLARATION, escaped
+from hnmatome.site import Site
+from hnmatome.templating import date_iso
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

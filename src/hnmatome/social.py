@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from .site import Entry, SiteInfo
-from .templating import date_iso
+from hnmatome.site import Entry, SiteInfo
+from hnmatome.templating import date_iso
 
 # Inside <script>, "</script>" or "<!--" in a title would end or confuse the element; JSON lets
 # these characters be written as escapes, which read back as the same string.

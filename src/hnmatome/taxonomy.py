@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import urls
-from .frozen import made
+from hnmatome import urls
+from hnmatome.frozen import made
 
 _MONTH = re.compile(r"^(\d{4})/(\d{1,2})$")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta, nodes
 
-from .fingerprint import digest_bytes
+from hnmatome.fingerprint import digest_bytes
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-from . import template_fragments
-from .errors import UserError
-from .taxonomy import month_label
-from .template_fragments import SharedFragments, shared_fragments
-from .template_runtime import quicken
-from .writer import replace_file
+from hnmatome import template_fragments
+from hnmatome.core.errors import UserError
+from hnmatome.core.writer import replace_file
+from hnmatome.taxonomy import month_label
+from hnmatome.template_fragments import SharedFragments, shared_fragments
+from hnmatome.template_runtime import quicken
 
 WEEKDAYS_JA = "月火水木金土日"
 

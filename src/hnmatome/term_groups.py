@@ -16,12 +16,12 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from .context_keys import SiteKeys
-from .plan import Output
-from .render import template_name
+from hnmatome.context_keys import SiteKeys
+from hnmatome.plan import Output
+from hnmatome.render import template_name
 
 if TYPE_CHECKING:
-    from .taxonomy import Taxonomy, Term
+    from hnmatome.taxonomy import Taxonomy, Term
 
 GROUPED = frozenset({"term", "feed", "alias"})
 

@@ -1,0 +1,5 @@
+"""`python -m hnmatome.cli ARGS` is `hnmatome ARGS`."""
+
+from hnmatome.cli import program
+
+program()

@@ -1,0 +1,171 @@
+"""`hnmatome fetch [ID...]`: fetch queued (or named) HN threads into content/threads/<id>.yaml."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from hnmatome.core.project import Project
+    from hnmatome.hn.fetch import FetchOptions, ThreadResult
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "fetch", help="fetch queued or named HN threads into content/threads/<id>.yaml",
+        description="Fetch HN threads. Without ids, fetches everything in content/queue.txt; "
+                    "a fetched id leaves the queue once its YAML is safely written. "
+                    "Re-fetching merges and keeps every curated field.")
+    parser.add_argument("items", nargs="*", metavar="ID_OR_URL",
+                        help="ids or HN item URLs (queued or not); default: the whole queue")
+    parser.add_argument("--source", choices=("api", "html"), default="api",
+                        help="the official API (default) or the HN item pages")
+    parser.add_argument("--api-base", metavar="URL",
+                        help="API base URL (default: $HNMATOME_HN_API or "
+                             "https://hacker-news.firebaseio.com/v0)")
+    parser.add_argument("--web-base", metavar="URL",
+                        help="site for --source html (default: $HNMATOME_HN_WEB or "
+                             "https://news.ycombinator.com)")
+    parser.add_argument("--concurrency", type=int, default=32, metavar="N",
+                        help="requests in flight at once (default 32)")
+    parser.add_argument("--keep-dead", action="store_true",
+                        help="keep dead (killed/flagged) comments, marked `dead: true`")
+    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                        help="per-request timeout (default 20)")
+    parser.add_argument("--retries", type=int, default=4, metavar="N",
+                        help="retries per request after the first try (default 4)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress or summaries; errors are still printed")
+    parser.set_defaults(func=run)
+
+
+def options_from_args(args: argparse.Namespace) -> FetchOptions:
+    from hnmatome.core.errors import UserError
+    from hnmatome.core.http_retry import RetryPolicy
+    from hnmatome.hn.api import DEFAULT_API_BASE
+    from hnmatome.hn.fetch import API_ENV, WEB_ENV, FetchOptions
+    from hnmatome.hn.html_pages import DEFAULT_WEB_BASE
+
+    if args.concurrency < 1:
+        raise UserError("--concurrency must be at least 1")
+    if args.retries < 0 or args.timeout <= 0:
+        raise UserError("--retries must be 0 or more and --timeout above 0")
+    return FetchOptions(
+        source=args.source,
+        api_base=base_url(args.api_base, API_ENV, DEFAULT_API_BASE, "--api-base"),
+        web_base=base_url(args.web_base, WEB_ENV, DEFAULT_WEB_BASE, "--web-base"),
+        concurrency=args.concurrency,
+        keep_dead=args.keep_dead,
+        timeout=args.timeout,
+        policy=RetryPolicy(attempts=args.retries + 1),
+    )
+
+
+def base_url(given: str | None, env: str, default: str, flag: str) -> str:
+    """The option, else the environment variable, else the default; checked before any use."""
+    from urllib.parse import urlsplit
+
+    from hnmatome.core.errors import UserError
+
+    url = given or os.environ.get(env) or default
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        where = flag if given else f"${env}"
+        raise UserError(f"{where} {url!r} is not an http(s) URL",
+                        hint=f"for example {default}")
+    return url
+
+
+class RichProgress:
+    """A bar per thread while it downloads; a line per thread when it is done."""
+
+    def __init__(self, console: Console, quiet: bool, root: Path) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.console = console
+        self.quiet = quiet
+        self.root = root
+        self.bars: Progress = Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=console, transient=True, disable=quiet)
+        self.tasks: dict[int, TaskID] = {}
+
+    def start(self, item_id: int, total: int) -> None:
+        self.tasks[item_id] = self.bars.add_task(f"{item_id}", total=total or None)
+
+    def advance(self, item_id: int, count: int) -> None:
+        if item_id in self.tasks:
+            self.bars.advance(self.tasks[item_id], count)
+
+    def retry(self, message: str) -> None:
+        if not self.quiet:
+            self.console.print(f"[dim]retrying: {message}[/dim]", highlight=False)
+
+    def finish(self, result: ThreadResult) -> None:
+        task = self.tasks.pop(result.item_id, None)
+        if task is not None:
+            self.bars.remove_task(task)
+        if result.error:
+            from rich.markup import escape
+
+            self.console.print(f"[red]failed[/red] {escape(result.error)}", highlight=False,
+                               soft_wrap=True)
+        elif not self.quiet:
+            self.console.print(_summary(result, self.root), highlight=False, soft_wrap=True)
+
+
+def _summary(result: ThreadResult, root: Path) -> str:
+    from rich.markup import escape
+
+    try:
+        shown = result.path.relative_to(root)
+    except ValueError:
+        shown = result.path
+    stats = result.stats
+    if stats is None:
+        change = "new"
+    else:
+        change = (f"merged: {stats.added} new, {stats.changed} changed, "
+                  f"{stats.needs_review} to review, {stats.gone} gone upstream")
+    return (f"[green]fetched[/green] {result.item_id} \"{escape(result.title)}\": "
+            f"{result.comments} comments ({change}) -> {escape(str(shown))}")
+
+
+def _ids_to_fetch(args: argparse.Namespace, project: Project) -> list[int]:
+    from hnmatome.hn.ids import parse_item_ids
+    from hnmatome.hn.queue_file import read_ids
+
+    if args.items:
+        return parse_item_ids(args.items)
+    return read_ids(project.queue_path)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from hnmatome.core.project import open_project
+    from hnmatome.hn.fetch import run_fetch
+
+    project = open_project(Path(args.root) if args.root else None)
+    options = options_from_args(args)
+    ids = _ids_to_fetch(args, project)
+    if not ids:
+        if not args.quiet:
+            print("nothing to fetch: the queue is empty (add ids with `hnmatome queue add ID`)")
+        return 0
+    console = Console(stderr=True)
+    progress = RichProgress(console, args.quiet, project.root)
+    with progress.bars:
+        results = run_fetch(project, ids, options, progress)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        print(f"{len(failed)} of {len(results)} failed (a queued id stays queued)",
+              file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,71 @@
+"""`hnmatome translate [ID...]`: fill title_ja, tags and each comment's ja/score with an LLM."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "translate", help="translate fetched threads into Japanese with an LLM",
+        description="Translate what is still missing in content/threads/*.yaml (or the named "
+                    "threads) with any OpenAI-compatible endpoint: HNMATOME_LLM_BASE_URL, "
+                    "HNMATOME_LLM_API_KEY, HNMATOME_LLM_MODEL, or [tool.hnmatome.llm]. "
+                    "Text a person wrote or edited is never overwritten.")
+    parser.add_argument("items", nargs="*", metavar="ID_OR_URL",
+                        help="threads to translate (default: every fetched thread)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="show the requests and estimated tokens; send nothing")
+    parser.add_argument("--force", action="store_true",
+                        help="retranslate what the tool wrote before (never a person's edits)")
+    parser.add_argument("--only", metavar="ID,ID", default="",
+                        help="translate (again) just these comments; the title is left alone")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="with --dry-run, print every request body")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress lines; the summary and errors are still printed")
+    parser.set_defaults(func=run)
+
+
+def parse_only(text: str) -> frozenset[int]:
+    from hnmatome.core.errors import UserError
+
+    ids: set[int] = set()
+    for part in text.replace(" ", ",").split(","):
+        if not part:
+            continue
+        if not part.isdigit() or int(part) == 0:
+            raise UserError(f"--only: {part!r} is not a comment id",
+                            hint="give comment ids separated by commas: --only 123,456")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def run(args: argparse.Namespace) -> int:
+    from hnmatome.core.project import open_project
+    from hnmatome.hn.ids import parse_item_ids
+    from hnmatome.translate.plan import TranslateOptions
+    from hnmatome.translate.report import dry_run_lines
+    from hnmatome.translate.run import load_prompts, plan_threads, translate_project
+    from hnmatome.translate.site_tags import site_tags
+
+    project = open_project(Path(args.root) if args.root else None)
+    options = TranslateOptions(force=args.force, only=parse_only(args.only))
+    planned = plan_threads(project, parse_item_ids(args.items), options)
+    if args.dry_run:
+        need_tags = any(item.plan.title_fields for item in planned)
+        tags = site_tags(project, project.settings.llm.existing_tags) if need_tags else ()
+        lines = dry_run_lines(planned, load_prompts(project), project.settings.llm, tags,
+                              verbose=args.verbose)
+        print("\n".join(lines))
+        return 0
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(line, file=sys.stderr, flush=True)
+
+    summary = translate_project(project, planned, report=progress)
+    print("\n".join(summary.lines()))
+    return 0 if summary.ok else 1

@@ -1,0 +1,1 @@
+"""Thread YAML -> Hugo-format post: curation, the post format, publishing and status."""

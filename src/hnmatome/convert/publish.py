@@ -1,0 +1,102 @@
+"""`publish`: a reviewed draft goes live (`draft = false`), in its thread YAML and in its post.
+
+The YAML is edited in place, one line (`draft: false`), so the curator's comments and layout in
+it survive; the post is then converted again. A post edited by hand is not rewritten: only its
+`draft` line changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hnmatome.convert.post_index import scan_posts
+from hnmatome.convert.run import ConvertReport, convert_changed
+from hnmatome.core import thread_yaml
+from hnmatome.core.errors import UserError
+from hnmatome.core.project import Project
+from hnmatome.core.writer import atomic_write_text
+
+_YAML_DRAFT = re.compile(r"^draft:[ \t]*([^#\n]*?)([ \t]*(?:#[^\n]*)?)$", re.MULTILINE)
+_YAML_AFTER_DRAFT = re.compile(
+    r"^(?:slug|max_comments|max_replies|min_score|highlight_score|comments):", re.MULTILINE)
+_TOML_DRAFT = re.compile(r"^(draft[ \t]*=[ \t]*)(true|false)\b", re.MULTILINE)
+_YAML_FM_DRAFT = re.compile(r"^(draft:[ \t]*)(true|false)\b", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    changed: tuple[int, ...]  # threads whose draft state changed
+    unchanged: tuple[int, ...]  # already in that state
+    edited_posts: tuple[Path, ...]  # hand-edited posts whose `draft` line was set directly
+    convert: ConvertReport
+
+
+def publish(project: Project, ids: Sequence[int] | None, *, draft: bool = False) -> PublishReport:
+    """Set `draft` for the threads `ids` (None: every thread whose post is a draft)."""
+    index = scan_posts(project.posts_dir)
+    if ids is None:
+        ids = sorted(p.hnid for p in index.posts
+                     if p.hnid is not None and p.draft != draft
+                     and project.thread_path(p.hnid).exists())
+    changed: list[int] = []
+    unchanged: list[int] = []
+    for item_id in dict.fromkeys(ids):
+        path = project.thread_path(item_id)
+        if not path.exists():
+            raise UserError(f"no thread file for {item_id}", path,
+                            hint="publish works on fetched threads; see `hnmatome status`")
+        posts = index.for_thread(item_id)
+        if set_thread_draft(path, draft) or any(p.draft != draft for p in posts):
+            changed.append(item_id)
+        else:
+            unchanged.append(item_id)
+    report = convert_changed(project, changed) if changed else ConvertReport()
+    edited = [p for p in report.edited if set_post_draft(p, draft)]
+    return PublishReport(tuple(changed), tuple(unchanged), tuple(edited), report)
+
+
+def set_thread_draft(path: Path, draft: bool) -> bool:
+    """Write `draft: <draft>` into the thread file; False when it already said so."""
+    text = path.read_text(encoding="utf-8")
+    before = thread_yaml.loads(text, path)
+    if before.get("draft") is draft:
+        return False
+    value = "true" if draft else "false"
+    match = _YAML_DRAFT.search(text)
+    if match:
+        edited = text[:match.start(1)] + value + text[match.end(1):]
+    else:
+        anchor = _YAML_AFTER_DRAFT.search(text)
+        at = anchor.start() if anchor else len(text)
+        prefix = "" if at == 0 or text[at - 1] == "\n" else "\n"
+        edited = f"{text[:at]}{prefix}draft: {value}\n{text[at:]}"
+    if thread_yaml.loads(edited, path) != {**before, "draft": draft}:
+        edited = thread_yaml.dumps({**before, "draft": draft})  # an unusual layout: rewrite
+    atomic_write_text(path, edited)
+    return True
+
+
+def set_post_draft(path: Path, draft: bool) -> bool:
+    """Set the `draft` line of a post's front matter; False when it already said so."""
+    text = path.read_text(encoding="utf-8")
+    delimiter = text[:3]
+    if delimiter not in ("+++", "---"):
+        return False
+    end = text.find(f"\n{delimiter}", 3)
+    if end < 0:
+        return False
+    front, rest = text[:end], text[end:]
+    pattern = _TOML_DRAFT if delimiter == "+++" else _YAML_FM_DRAFT
+    value = "true" if draft else "false"
+    match = pattern.search(front)
+    if match and match.group(2) == value:
+        return False
+    if match:
+        front = front[:match.start(2)] + value + front[match.end(2):]
+    else:
+        front += f"\ndraft = {value}" if delimiter == "+++" else f"\ndraft: {value}"
+    atomic_write_text(path, front + rest)
+    return True

@@ -1,0 +1,2 @@
+"""What every stage shares: project paths, settings, errors, atomic file writes, thread YAML,
+HTTP retry."""

@@ -1,0 +1,2 @@
+"""Translating threads with an OpenAI-compatible LLM: run, plan, report, the client and the
+answer contract."""
