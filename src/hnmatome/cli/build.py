@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from hnmatome.cli import AddParser
     from hnmatome.core.project import Project
+    from hnmatome.site.build import BuildReport
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def register(add_parser: AddParser) -> None:
+    parser = add_parser(
         "build", help="render content/ into the static site in public/",
         description="Render content/ into a static site. The previous site is replaced only "
                     "when the whole build succeeds.")
@@ -33,14 +35,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                         help="worker processes for rendering (default: one per CPU core)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print the time each stage of the build took")
     parser.set_defaults(func=run)
 
 
 def convert_first(project: Project, quiet: bool) -> None:
     """Bring posts up to date with content/threads/ so a build never shows stale YAML."""
     if not project.threads_dir.is_dir():
-        # convert_changed would find no thread to convert; importing it and scanning the posts
-        # for nothing is a good part of a one-post rebuild of a site without thread YAML
         return
     from hnmatome.cli.convert import print_report
     from hnmatome.convert.run import convert_changed
@@ -53,38 +55,40 @@ def convert_first(project: Project, quiet: bool) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from hnmatome.core.project import open_project
-    from hnmatome.site_build import BuildOptions, build_site
+    from hnmatome.site.build import BuildOptions, build_site
 
     project = open_project(Path(args.root) if args.root else None)
     if not args.no_convert:
         convert_first(project, args.quiet)
-    options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
-                           out_dir=Path(args.out) if args.out else None,
-                           search=args.search, clean=args.clean, jobs=args.jobs,
-                           one_shot=getattr(args, "exiting", False))
+    options = BuildOptions(
+        drafts=args.drafts, base_url=args.base_url,
+        out_dir=Path(args.out) if args.out else None, search=args.search, clean=args.clean,
+        jobs=args.jobs, log=_say if args.verbose else None,
+        waiting=lambda: _say("waiting for another build of this project to finish…"))
     report = build_site(project, options)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
-        try:
-            shown = report.out_dir.relative_to(Path.cwd())
-        except ValueError:
-            shown = report.out_dir
-        print(f"built {report.pages} pages ({report.files} files) into {shown}/ "
-              f"in {report.seconds:.2f} s{_how(report.mode, report.rendered)}")
-        if report.search and report.search.pages:
-            how = "reused from the cache" if report.search.cached else "indexed"
-            print(f"search: {report.search.pages} posts {how} "
-                  f"in {report.search.seconds:.2f} s")
+        _summary(report)
     return 0
 
 
-def _how(mode: str, rendered: int) -> str:
-    if mode == "unchanged":
-        return " (nothing changed)"
-    if mode == "incremental":
-        return f" ({rendered} rendered, the rest unchanged)"
-    return ""
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _summary(report: BuildReport) -> None:
+    try:
+        shown = report.out_dir.relative_to(Path.cwd())
+    except ValueError:
+        shown = report.out_dir
+    how = {"unchanged": " (nothing changed)",
+           "incremental": f" ({report.rendered} rendered, the rest unchanged)"}
+    print(f"built {report.pages} pages ({report.files} files) into {shown}/ "
+          f"in {report.seconds:.2f} s{how.get(report.mode, '')}")
+    if report.search and report.search.pages:
+        way = "reused from the cache" if report.search.cached else "indexed"
+        print(f"search: {report.search.pages} posts {way} in {report.search.seconds:.2f} s")
 
 
 def _jobs(text: str) -> int:

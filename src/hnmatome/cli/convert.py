@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from hnmatome.cli import AddParser
     from hnmatome.convert.run import ConvertReport
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def register(add_parser: AddParser) -> None:
+    parser = add_parser(
         "convert", help="turn curated thread YAML into matome posts (content/posts/)",
         description="Write the post of every thread whose YAML changed since its post was "
                     "written, or of the threads given. A post edited by hand is left alone.")

@@ -12,12 +12,13 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
+    from hnmatome.cli import AddParser
     from hnmatome.core.project import Project
     from hnmatome.hn.fetch import FetchOptions, ThreadResult
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def register(add_parser: AddParser) -> None:
+    parser = add_parser(
         "fetch", help="fetch queued or named HN threads into content/threads/<id>.yaml",
         description="Fetch HN threads. Without ids, fetches everything in content/queue.txt; "
                     "a fetched id leaves the queue once its YAML is safely written. "

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hnmatome.cli import AddParser
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def register(add_parser: AddParser) -> None:
+    parser = add_parser(
         "publish", help="publish reviewed draft posts (draft = false)",
         description="Set draft = false in the thread YAML and its post, so the post is built "
                     "into the site. Review drafts first with `hnmatome serve`.")

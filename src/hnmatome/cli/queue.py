@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hnmatome.cli import AddParser
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def register(add_parser: AddParser) -> None:
+    parser = add_parser(
         "queue", help="list, add or remove HN ids waiting to be fetched (content/queue.txt)",
         description="Manage content/queue.txt. Without an action, lists the queue.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")

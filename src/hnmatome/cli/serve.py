@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hnmatome.cli import AddParser
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def register(add_parser: AddParser) -> None:
+    parser = add_parser(
         "serve", help="preview the site at http://127.0.0.1:1313/ and reload it on every save",
         description="Build the site with drafts into .cache/hnmatome/serve/ (public/ is left "
                     "alone), serve it, and rebuild and reload open pages whenever content/, "

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hnmatome.cli import AddParser
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def register(add_parser: AddParser) -> None:
+    parser = add_parser(
         "status", help="show every thread: queued, fetched, translated, draft, published",
         description="One table of every queued and fetched thread and where it stands.")
     parser.add_argument("--json", action="store_true", help="print JSON lines instead")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hnmatome.cli import AddParser
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+def register(add_parser: AddParser) -> None:
+    parser = add_parser(
         "translate", help="translate fetched threads into Japanese with an LLM",
         description="Translate what is still missing in content/threads/*.yaml (or the named "
                     "threads) with any OpenAI-compatible endpoint: HNMATOME_LLM_BASE_URL, "

@@ -1,87 +1,86 @@
-"""`serve`'s shortcut for the most common edit: a post's text changed, its front matter did
-not. The site model is then exactly what the last build assembled, so the post's page is
-rendered from that model and the new body at once (tens of milliseconds) and the browser
-reloads; the full incremental build that follows finds that page already right.
+"""`serve`'s quick path for the most common edit: a post's text changed, its front matter did
+not. The site is then exactly what the last build assembled, so the post's page is rendered
+from it and the new body at once (tens of milliseconds) and the browser reloads; the
+incremental build that follows brings the rest of the site (lists, feeds) up to date.
 
 Anything else (front matter, a new or deleted page, templates, static files, settings) is
-left to the full build."""
+left to the build."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from hnmatome import urls
-from hnmatome.content import SourcePage, load_page
 from hnmatome.core.errors import UserError
-from hnmatome.core.settings import Settings
 from hnmatome.core.writer import replace_file
-from hnmatome.plan import Output
-from hnmatome.render import render_output
-from hnmatome.site import ShortcodeLinks, Site
-from hnmatome.templating import Templates
+from hnmatome.site import urls
+from hnmatome.site.build import LastBuild
+from hnmatome.site.content import SourcePage, load_page
+from hnmatome.site.markup.shortcodes import PageRenderer, RenderedBody
+from hnmatome.site.model import stats_of
+from hnmatome.site.plan import Output
+from hnmatome.site.render.outputs import render_output
+from hnmatome.site.render.templates import Templates
+from hnmatome.site.view import SiteView, StoredBody
+from hnmatome.site.workers import ShortcodeSite
 
 
-@dataclass(frozen=True)
-class SiteModel:
-    """What the last good build of one output directory rendered its pages from."""
-
-    site: Site  # without body statistics, as posts and pages are rendered
-    sources: dict[str, SourcePage]  # by rel; bodies may be missing
-    settings: Settings
-    templates_dir: Path
-
-
-def _front_matter(page: SourcePage) -> SourcePage:
+def _head(page: SourcePage) -> SourcePage:
     return dataclasses.replace(page, body="", body_line=0, source_hash="")
 
 
-def render_edited_pages(model: SiteModel, content_dir: Path, out_dir: Path,
+def render_edited_pages(last: LastBuild, project_root: Path, out_dir: Path,
                         changed: Iterable[Path]) -> dict[str, bytes] | None:
-    """Render the pages of `changed` content files into `out_dir` if every one is an existing
-    page whose front matter is unchanged; returns {output path: bytes written}, or None when
-    the shortcut does not apply (nothing is written then)."""
-    jobs = []
+    """Render the pages of the `changed` content files into `out_dir` if every one is a page
+    of the last build whose front matter is unchanged; returns {output path: bytes written},
+    or None when the shortcut does not apply (nothing is written then)."""
+    content_dir = project_root / "content"
+    pages = {page.rel: page for page in last.loaded.pages}
+    edited = []
     for path in changed:
         try:
             rel = path.relative_to(content_dir).as_posix()
-        except ValueError:
+            page = load_page(path, content_dir, last.settings)
+        except (ValueError, UserError, OSError):
+            return None  # not a page, or a broken one: the build reports it
+        old = pages.get(rel)
+        if old is None or rel not in last.site.positions or _head(page) != _head(old):
             return None
-        old = model.sources.get(rel)
-        if old is None:
-            return None
-        try:
-            page = load_page(path, content_dir, model.settings)
-        except (UserError, OSError):
-            return None  # the full build reports it
-        if _front_matter(page) != _front_matter(old):
-            return None
-        jobs.append(page)
-    if not jobs:
+        edited.append(page)
+    if not edited:
         return None
-    return _render(model, out_dir, jobs)
-
-
-def _render(model: SiteModel, out_dir: Path, pages: list[SourcePage]) -> dict[str, bytes] | None:
-    from hnmatome.shortcodes import PageRenderer
-
-    renderer = PageRenderer(model.templates_dir, model.settings)
-    templates = Templates(model.templates_dir)
-    links = ShortcodeLinks(model.site)
-    rendered = {}
     try:
-        for page in pages:
-            if page.rel not in model.site.positions:
-                return None  # a draft the site leaves out
-            entry = model.site.entry(page.rel)
-            output = Output(urls.output_file(entry.path), entry.kind, key=page.rel,
-                            source=f"content/{page.rel}")
-            rendered[output.path] = render_output(output, model.site, templates,
-                                                  renderer.render(page, links))
+        rendered = _render(last, project_root / "templates", edited)
     except UserError:
-        return None  # the full build shows it, with the overlay
-    for rel, data in rendered.items():
-        replace_file(out_dir / rel, data)
+        return None  # the build shows it, with the overlay
+    for path, data in rendered.items():
+        replace_file(out_dir / path, data)
     return rendered
+
+
+def _render(last: LastBuild, templates_dir: Path, pages: list[SourcePage]) -> dict[str, bytes]:
+    renderer = PageRenderer(templates_dir)
+    shortcodes = ShortcodeSite(SiteView(last.site))
+    bodies = {page.rel: renderer.render(page, shortcodes) for page in pages}
+    stats = {rel: stats_of(body.text, body.html, body.comment_count, body.first_comment)
+             for rel, body in bodies.items()}
+    view = SiteView(last.site.with_stats(stats), templates=Templates(templates_dir),
+                    bodies=_Bodies(bodies, stats))
+    rendered = {}
+    for rel in bodies:
+        entry = last.site.entry(rel)
+        output = Output(urls.output_file(entry.path), entry.kind, key=rel,
+                        source=f"content/{rel}")
+        rendered[output.path] = render_output(output, view, view.templates)  # type: ignore[arg-type]
+    return rendered
+
+
+class _Bodies:
+    def __init__(self, bodies: dict[str, RenderedBody], stats: dict) -> None:
+        self.bodies = bodies
+        self.stats = stats
+
+    def stored_body(self, rel: str) -> StoredBody:
+        html = self.bodies[rel].html
+        return StoredBody(b"", self.stats[rel], lambda: html)

@@ -18,12 +18,13 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from hnmatome.build_cache import BuildCache, content_digest
 from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.core.project import Project, open_project
 from hnmatome.serve import live_reload
 from hnmatome.serve.live_reload import BuildProblem, LiveState
-from hnmatome.site_build import BuildOptions, BuildReport, build_site
+from hnmatome.site.build import BuildOptions, BuildReport, build_site, output_name
+from hnmatome.site.incremental.bodies import content_digest
+from hnmatome.site.incremental.cache import BuildCache
 
 SERVE_FOLDER = "serve"  # under .cache/hnmatome/
 NOT_BUILT = (b"<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><title>not built</title>"
@@ -103,7 +104,12 @@ class DevServer:
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
-        self.cache.save()
+        with self._lock:  # after the last rebuild
+            self._save_cache()
+
+    def _save_cache(self) -> None:
+        with self.cache.locked():
+            self.cache.save()
 
     # -- rebuilding -------------------------------------------------------------------------
 
@@ -123,11 +129,11 @@ class DevServer:
     def _try_quick(self, changed: set[Path], started: float) -> bool:
         from hnmatome.serve.quick import render_edited_pages
 
-        model = self.cache.models.get(str(self.out_dir))
+        last = self.cache.views.get(output_name(self.project, self.out_dir))
         pages = [path for path in changed if path.suffix == ".md"]
-        if model is None or self.state.problem is not None or len(pages) != len(changed):
+        if last is None or self.state.problem is not None or len(pages) != len(changed):
             return False
-        written = render_edited_pages(model, self.project.content_dir, self.out_dir, pages)
+        written = render_edited_pages(last, self.project.root, self.out_dir, pages)
         if not written:
             return False
         self._quick = {path: content_digest(data) for path, data in written.items()}
@@ -163,7 +169,7 @@ class DevServer:
                 self.log(f"warning: {warning}")
             self.log(f"built {report.pages} pages in {(time.perf_counter() - started):.2f} s "
                      f"({len(changed)} files changed)")
-        self.cache.save()  # after the browsers heard: saving takes a few dozen milliseconds
+        self._save_cache()  # after the browsers heard: saving takes a few dozen milliseconds
 
     def _written_by_quick(self, path: str) -> bool:
         digest = self._quick.get(path)

@@ -1,0 +1,48 @@
+"""Which bodies and outputs a build must render: those whose recorded reads no longer get the
+same answers from this build's site, or that the last build did not make. Everything else is
+the last build's (a body from the cache, an output file left where it is)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from hnmatome.site.incremental.bodies import BodyRecord
+from hnmatome.site.incremental.cache import Manifest, OutputRecord
+from hnmatome.site.incremental.reads import answers_same
+from hnmatome.site.plan import Output
+from hnmatome.site.view import SiteView
+
+
+def bodies_to_render(keys: Mapping[str, bytes], known: Mapping[bytes, BodyRecord],
+                     view: SiteView) -> tuple[dict[str, BodyRecord], list[str]]:
+    """(the cached bodies still good, by rel; the rels whose bodies must be rendered).
+    `keys`: each page's body key (bodies.body_key); `view`: the site bodies read."""
+    kept: dict[str, BodyRecord] = {}
+    todo: list[str] = []
+    for rel, key in keys.items():
+        record = known.get(key)
+        if record is not None and answers_same(view, record.reads):
+            kept[rel] = record
+        else:
+            todo.append(rel)
+    return kept, todo
+
+
+def outputs_to_render(outputs: Sequence[Output], previous: Manifest | None, view: SiteView,
+                      out_dir: Path) -> tuple[dict[str, OutputRecord], list[int]]:
+    """(the last build's outputs that are still right, by path; the numbers of the outputs
+    to render). An output is kept when the last build made it as the same output, its file
+    is still the one that build wrote, and everything it read is answered the same."""
+    kept: dict[str, OutputRecord] = {}
+    todo: list[int] = []
+    records = previous.outputs if previous else {}
+    root = f"{out_dir}/"
+    for number, output in enumerate(outputs):
+        record = records.get(output.path)
+        if (record is not None and record.output == output
+                and record.on_disk(root + output.path) and answers_same(view, record.reads)):
+            kept[output.path] = record
+        else:
+            todo.append(number)
+    return kept, todo
