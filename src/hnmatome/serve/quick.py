@@ -17,8 +17,8 @@ from hnmatome.core.writer import replace_file
 from hnmatome.site import urls
 from hnmatome.site.build import LastBuild
 from hnmatome.site.content import SourcePage, load_page
-from hnmatome.site.markup.shortcodes import PageRenderer, RenderedBody
-from hnmatome.site.model import stats_of
+from hnmatome.site.markup.shortcodes import PageRenderer
+from hnmatome.site.model import RenderedBody, stats_of
 from hnmatome.site.plan import Output
 from hnmatome.site.render.outputs import render_output
 from hnmatome.site.render.templates import Templates

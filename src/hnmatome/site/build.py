@@ -29,16 +29,13 @@ from hnmatome.core.project import Project
 from hnmatome.core.settings import Settings
 from hnmatome.site.content import LoadedPages, load_pages
 from hnmatome.site.incremental.bodies import BodyRecord, BodyStore, body_key
-from hnmatome.site.incremental.cache import BuildCache, Manifest
+from hnmatome.site.incremental.cache import BuildCache, Manifest, OutputRecord
 from hnmatome.site.incremental.decide import bodies_to_render, outputs_to_render
 from hnmatome.site.incremental.reads import forget_remembered
 from hnmatome.site.model import Site, assemble
 from hnmatome.site.output import Stage
 from hnmatome.site.plan import Output, plan_outputs
-from hnmatome.site.render.outputs import syntax_css
-from hnmatome.site.render.templates import Templates
 from hnmatome.site.search.index import SearchReport
-from hnmatome.site.search.stage import add_search, page_texts
 from hnmatome.site.sources import (
     SourceFiles,
     asset_versions,
@@ -47,7 +44,6 @@ from hnmatome.site.sources import (
     settings_text,
 )
 from hnmatome.site.view import SiteView, StoredBody
-from hnmatome.site.workers import BodyJob, OutputJob, default_jobs, run_all
 
 
 @dataclass(frozen=True)
@@ -88,8 +84,13 @@ class LastBuild:
 
 @dataclass
 class _Stages:
+    """Times the stages of a build (a line each, under -v)."""
+
     log: Callable[[str], object] | None
     started: float = field(default_factory=time.perf_counter)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -125,8 +126,12 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
         inputs = _inputs_digest(sources, settings, options, name)
         previous = None if options.clean else cache.manifest(name)
         if previous and previous.inputs == inputs and previous.intact(out_dir):
-            return BuildReport(out_dir, previous.pages, 0, time.perf_counter() - stages.started,
-                               previous.warnings, mode="unchanged")
+            return BuildReport(out_dir, previous.pages, 0, stages.elapsed(), previous.warnings,
+                               mode="unchanged")
+    # Something changed: the rendering stack (templates, markdown) is needed from here on.
+    from hnmatome.site.render.templates import Templates
+    from hnmatome.site.workers import default_jobs
+
     with stages.stage("load"):
         loaded = load_pages(project.content_dir, settings, sources.content, sources.pages,
                             cache.pages, sources.read)
@@ -134,52 +139,67 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
         site = _assemble(loaded, sources, settings, options)
     with stages.stage("plan"):
         outputs = plan_outputs(site, sources.static)
-    templates = Templates(project.templates_dir, cache.compiled_dir)
     jobs = options.jobs or default_jobs()
     with stages.stage("bodies"):
         bodies = _bodies(project, settings, sources, loaded, site, cache, jobs)
         site = site.with_stats({rel: record.stats for rel, record in bodies.items()})
-    view = SiteView(site, templates=templates, files=sources.named(),
-                    bodies=_StoredBodies(bodies, cache.body_store))
-    incremental = previous is not None and (out_dir / "index.html").is_file()
+    view = SiteView(site, templates=Templates(project.templates_dir, cache.compiled_dir),
+                    files=sources.named(), bodies=_StoredBodies(bodies, cache.body_store))
+    if previous is not None and not (out_dir / "index.html").is_file():
+        previous = None  # the output is gone: everything is rendered again
     with stages.stage("decide"):
-        kept, todo = outputs_to_render(outputs, previous if incremental else None, view,
-                                       out_dir)
+        kept, todo = outputs_to_render(outputs, previous, view, out_dir)
+    written, removed, records, search = _render_and_write(
+        project, options, cache, stages, view, outputs, kept, todo, previous, out_dir, jobs)
+    pages = sum(1 for output in outputs if output.is_page)
+    warnings = site.warnings + ((search.warning,) if search and search.warning else ()) \
+        + tuple(cache.problems)
+    cache.set_manifest(name, Manifest(inputs, records, pages, warnings))
+    cache.views[name] = LastBuild(site, bodies, loaded, settings)
+    return BuildReport(out_dir, pages, len(written) + len(removed), stages.elapsed(), warnings,
+                       search, rendered=len(todo), changed=tuple(written + removed),
+                       mode="full" if previous is None else "incremental")
+
+
+def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache,
+                      stages: _Stages, view: SiteView, outputs: tuple[Output, ...],
+                      kept: dict[str, OutputRecord], todo: list[int],
+                      previous: Manifest | None, out_dir: Path, jobs: int
+                      ) -> tuple[list[str], list[str], dict[str, OutputRecord],
+                                 SearchReport | None]:
+    """The render, search and write stages: into a staging folder, moved into place only
+    when all of them succeeded. Returns the files written and removed, the record of every
+    output, and the search report."""
+    from hnmatome.site.search.stage import add_search, page_texts
+    from hnmatome.site.workers import OutputJob, run_all
+
     guarded = (project.content_dir, project.templates_dir, project.static_dir)
-    stage = Stage.changes(out_dir, guarded) if incremental else Stage.full(out_dir, guarded)
+    stage = Stage.full(out_dir, guarded) if previous is None else Stage.changes(out_dir, guarded)
     try:
         with stages.stage("render"):
-            job = OutputJob(outputs, view, templates, stage.tree, previous or Manifest(),
-                            out_dir, _copies(project, outputs), search=options.search)
+            job = OutputJob(outputs, view, view.templates, stage.tree,  # type: ignore[arg-type]
+                            previous or Manifest(), out_dir, _copies(project, outputs),
+                            search=options.search)
             outcomes = run_all(job, todo, jobs)
         records = kept | {outcome.path: outcome.record for outcome in outcomes}
-        changed = [outcome.path for outcome in outcomes if outcome.written]
+        written = [outcome.path for outcome in outcomes if outcome.written]
         search = None
         if options.search:
             with stages.stage("search"):
                 texts = page_texts(outputs, records,
                                    {o.path: o.search for o in outcomes if o.kind == "post"},
                                    cache.search_texts, out_dir)
-                search, written = add_search(texts, records, stage.tree,
-                                             previous if incremental else None, out_dir,
-                                             project.cache_dir, jobs)
-                changed += written
-        removed = [path for path in (previous.outputs if incremental and previous else {})
+                search, files = add_search(texts, records, stage.tree, previous, out_dir,
+                                           project.cache_dir, jobs)
+                written += files
+        removed = [path for path in (previous.outputs if previous else {})
                    if path not in records]
         with stages.stage("write"):
-            stage.commit(changed, removed)
+            stage.commit(written, removed)
     except BaseException:
         stage.discard()
         raise
-    pages = sum(1 for output in outputs if output.is_page)
-    warnings = site.warnings + ((search.warning,) if search and search.warning else ()) \
-        + tuple(cache.problems)
-    cache.set_manifest(name, Manifest(inputs, records, pages, warnings))
-    cache.views[name] = LastBuild(site, bodies, loaded, settings)
-    return BuildReport(out_dir, pages, len(changed) + len(removed),
-                       time.perf_counter() - stages.started, warnings, search,
-                       rendered=len(outcomes), changed=tuple(changed + removed),
-                       mode="incremental" if incremental else "full")
+    return written, removed, records, search
 
 
 def output_name(project: Project, out_dir: Path) -> str:
@@ -204,6 +224,8 @@ def _inputs_digest(sources: SourceFiles, settings: Settings, options: BuildOptio
 
 def _assemble(loaded: LoadedPages, sources: SourceFiles, settings: Settings,
               options: BuildOptions) -> Site:
+    from hnmatome.site.render.outputs import syntax_css
+
     bundles = {page.rel.rsplit("/", 1)[0]: page.rel for page in loaded.pages if page.bundle}
     return assemble(loaded.pages, settings, drafts=options.drafts,
                     static_files=frozenset(sources.static),
@@ -221,6 +243,8 @@ def _bodies(project: Project, settings: Settings, sources: SourceFiles, loaded: 
     environment = repr((shortcodes, settings_text(settings))).encode("utf-8", "surrogatepass")
     pages = {page.rel: page for page in loaded.pages if page.rel in site.positions}
     keys = {rel: body_key(environment, rel, page.source_hash) for rel, page in pages.items()}
+    from hnmatome.site.workers import BodyJob, run_all
+
     view = SiteView(site)  # what bodies read: the site before their statistics are known
     known = cache.bodies
     kept, todo = bodies_to_render(keys, known, view)

@@ -66,6 +66,16 @@ class BodyStats:
 
 
 @dataclass(frozen=True)
+class RenderedBody:
+    """A page body as rendered (markup/shortcodes.py) or read back from the build cache."""
+
+    html: str  # the article body HTML
+    text: str  # plain text of the body (reading time, descriptions, feeds, search)
+    comment_count: int  # number of matomeQuote shortcodes
+    first_comment: str  # plain text of the first matomeQuote body ('' if none)
+
+
+@dataclass(frozen=True)
 class Entry:
     """A post or a page as the rest of the site sees it (no body: that is rendered apart)."""
 

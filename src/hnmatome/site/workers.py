@@ -22,7 +22,6 @@ from hnmatome.site.content import LoadedPages, SourcePage, with_body
 from hnmatome.site.incremental.bodies import BodyRecord, BodyStore, content_digest, encode
 from hnmatome.site.incremental.cache import Manifest, OutputRecord, stamp_of
 from hnmatome.site.incremental.reads import recording
-from hnmatome.site.markup.shortcodes import PageRenderer
 from hnmatome.site.model import stats_of
 from hnmatome.site.output import OutputTree
 from hnmatome.site.plan import COPIED, Output
@@ -136,7 +135,7 @@ class BodyJob:
     templates_dir: Path
     compiled_dir: Path | None
     store: BodyStore
-    _renderer: PageRenderer | None = field(default=None, init=False)
+    _renderer: Any = field(default=None, init=False)  # a PageRenderer, made when needed
 
     def run(self, rels: Sequence[str]) -> tuple[list[tuple[str, BodyRecord]], list[ErrorTuple]]:
         found: list[tuple[str, BodyRecord]] = []
@@ -152,6 +151,10 @@ class BodyJob:
 
     def _render(self, rel: str, packs: Any) -> BodyRecord:
         if self._renderer is None:
+            # the markdown stack loads with the first body a build renders (most rebuilds
+            # render none)
+            from hnmatome.site.markup.shortcodes import PageRenderer
+
             self._renderer = PageRenderer(self.templates_dir, self.compiled_dir)
         page = with_body(self.pages[rel], self.loaded, self.content_dir, self.settings)
         with recording() as reads:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from hnmatome.core.writer import replace_file
 from hnmatome.site.incremental.reads import Key
-from hnmatome.site.markup.shortcodes import RenderedBody
-from hnmatome.site.model import BodyStats
+from hnmatome.site.model import BodyStats, RenderedBody
 
 PACK_SUFFIX = ".pack"
 

@@ -22,6 +22,7 @@ from hnmatome.core.errors import UserError
 from hnmatome.site.markup.comments import QuoteBodyRenderer
 from hnmatome.site.markup.markdown import block_text, page_markdown
 from hnmatome.site.markup.syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
+from hnmatome.site.model import RenderedBody
 
 if TYPE_CHECKING:
     from hnmatome.site.content import SourcePage
@@ -299,14 +300,6 @@ class PageRenderer:
         except jinja2.TemplateError as exc:
             raise job.error(f"shortcode {node.name!r} failed: {exc}", node.line,
                             hint=f"check templates/shortcodes/{node.name}.html") from exc
-
-
-@dataclass(frozen=True)
-class RenderedBody:
-    html: str  # the article body HTML
-    text: str  # plain text of the body (reading time, descriptions, feeds, search)
-    comment_count: int  # number of matomeQuote shortcodes
-    first_comment: str  # plain text of the first matomeQuote body ('' if none)
 
 
 def shortcode_environment(folder: Path, compiled_dir: Path | None = None) -> jinja2.Environment:
