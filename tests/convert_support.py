@@ -5,21 +5,23 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from hnmatome.content import load_page
 from hnmatome.convert.post_format import Post, content_digest, format_post, input_fingerprint
 from hnmatome.convert.run import choose_thumbnail
 from hnmatome.core import thread_yaml
+from hnmatome.core.project import Project, open_project
 from hnmatome.core.settings import Settings
-from hnmatome.shortcodes import PageRenderer
+from hnmatome.site.content import load_page
+from hnmatome.site.markup.shortcodes import PageRenderer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-HUGO_SITE = Path(__file__).resolve().parent / "hugo_site"
+HUGO_SITE = Path(__file__).resolve().parent / "convert" / "hugo_site"
 TEMPLATES = REPO_ROOT / "templates"
 
 JA_WORDS = ("なるほど", "これは面白い", "LLMの話", "確かにそう思う", "でも実際には", "難しいね")
@@ -101,7 +103,7 @@ def render_post(path: Path, content_dir: Path, settings: Settings | None = None)
     """The body HTML our renderer makes of a post file."""
     settings = settings or Settings()
     if "default" not in _RENDERERS:
-        _RENDERERS["default"] = PageRenderer(TEMPLATES, settings)
+        _RENDERERS["default"] = PageRenderer(TEMPLATES)
     renderer = _RENDERERS["default"]
     page = load_page(path, content_dir, settings)
     return renderer.render(page, _StubContext()).html
@@ -208,7 +210,7 @@ def assert_only_quote_markup(fragment_html: str) -> None:
 
 # ------------------------------------------------------------------------- golden cases
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parent / "convert" / "golden"
 THUMBNAILS = ("blue.jpg", "blue2.jpg", "green1.jpg")
 GOLDEN_SETTINGS = Settings(tag_aliases={"生成AI": "AI"})
 
@@ -236,3 +238,38 @@ def convert_case(case: str) -> Post:
                        featureimage=choose_thumbnail(thread["id"], THUMBNAILS),
                        draft=thread.get("draft", True),
                        input_hash=input_fingerprint(content_digest(data), settings))
+
+
+# ------------------------------------------------------------------------- projects
+
+PYPROJECT = """\
+[project]
+name = "blog"
+[tool.hnmatome]
+max_comments = 90
+[tool.hnmatome.tag_aliases]
+"生成AI" = "AI"
+"""
+
+
+def make_project(root: Path, threads: list[dict[str, Any]], thumbnails: tuple[str, ...] = (
+        "a.jpg", "b.jpg", "c.jpg")) -> Project:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    folder = root / "static" / "thumbnails"
+    folder.mkdir(parents=True)
+    for name in thumbnails:
+        (folder / name).write_bytes(b"jpg")
+    write_threads(root / "content" / "threads", threads)
+    return open_project(root)
+
+
+def meta_of(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8").split("+++\n")[1])
+
+
+def edit_thread(project: Project, item_id: int, **changes: Any) -> None:
+    path = project.thread_path(item_id)
+    thread = thread_yaml.load(path)
+    thread.update(changes)
+    thread_yaml.save(path, thread)

@@ -108,12 +108,10 @@ def build(root: Path, **options: object) -> object:
     so tests see a quiet directory. The Pagefind search index is skipped unless a test asks
     for it (search=True): it costs seconds per build and has tests of its own."""
     from hnmatome.core.project import open_project
-    from hnmatome.core.writer import wait_for_cleanups
-    from hnmatome.site_build import BuildOptions, build_site
+    from hnmatome.site.build import BuildOptions, build_site
 
     options.setdefault("search", False)
     report = build_site(open_project(root), BuildOptions(**options))  # type: ignore[arg-type]
-    wait_for_cleanups()
     return report
 
 

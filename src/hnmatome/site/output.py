@@ -131,10 +131,10 @@ class Stage:
             else:
                 self._move_changes(written, removed)
         except OSError as exc:
-            self.discard()
             raise UserError(f"cannot update {self.target}: {exc.strerror or exc}",
                             hint="check that the output folder is writable") from exc
-        shutil.rmtree(self.root, ignore_errors=True)
+        finally:
+            self.discard()  # what is left of it (all of it, if something failed)
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

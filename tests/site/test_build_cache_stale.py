@@ -1,0 +1,143 @@
+"""The cache never serves a stale page: after every edit of a long series, the incremental
+build equals a clean build byte for byte. HNMATOME_CHECK_CACHE=1 also computes the full
+fingerprint of every output the quick keys (context_keys.py) kept, and fails the build when a
+quick key missed a change."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cache_support import assert_same_tree, clean_build, quotes, small_site
+from site_support import build, write_post
+
+Edit = Callable[[Path], None]
+
+
+def _replace(path: str, old: str, new: str) -> Edit:
+    def edit(root: Path) -> None:
+        target = root / path
+        text = target.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def _add_post(rel: str, title: str, date: str, tags: list[str], body: str = "") -> Edit:
+    def edit(root: Path) -> None:
+        write_post(root / "content", f"posts/{rel}/index.md", title=title, date=date, tags=tags,
+                   months=date[:7].replace("-", "/"), body=body or quotes(title))
+    return edit
+
+
+def _delete(path: str) -> Edit:
+    def edit(root: Path) -> None:
+        target = root / path
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    return edit
+
+
+def _write(path: str, data: bytes) -> Edit:
+    def edit(root: Path) -> None:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+    return edit
+
+
+ALPHA = "content/posts/2025_02/alpha/index.md"
+EDITS: list[tuple[str, Edit]] = [
+    ("add the newest post", _add_post("2025_03/eta", "イータ", "2025-03-30", ["Python", "AI"])),
+    ("add an old post", _add_post("2025_01/old", "古い記事", "2025-01-03", ["Go"])),
+    ("edit a body", _replace(ALPHA, "アルファ 0", "アルファ改 0")),
+    ("edit a title", _replace(ALPHA, 'title = "アルファ"', 'title = "アルファ（改題）"')),
+    ("change tags", _replace(ALPHA, '"Rust", "AI"', '"Rust", "Zig"')),
+    ("move a post in time", _replace(ALPHA, "date = '2025-02-01'", "date = '2025-03-07'")),
+    ("publish the draft", _replace("content/posts/2025_03/draft/index.md",
+                                   "draft = true", "draft = false")),
+    ("list shortcode", _add_post("2025_03/digest", "まとめ", "2025-03-02", ["Meta"],
+                                 body="{{< list limit=2 >}}\n")),
+    ("newest post changes what list shows", _add_post("2025_04/new", "新着", "2025-04-01",
+                                                       ["Meta"])),
+    ("ref to a post", _add_post("2025_03/linker", "リンク", "2025-03-03", [],
+                                body='[ベータ]({{% ref "/posts/2025_02/beta" %}})\n')),
+    ("slug of the ref target", _replace("content/posts/2025_02/beta/index.md",
+                                        "+++\n", "+++\nslug = 'beta-2'\n")),
+    ("bundle file", _write("content/posts/2025_02/gamma/figure.png", b"\x89PNG one")),
+    ("bundle file changes", _write("content/posts/2025_02/gamma/figure.png", b"\x89PNG two")),
+    ("feature image", _replace("content/posts/2025_02/gamma/index.md", "+++\n",
+                               "+++\nfeatureimage = 'figure.png'\n")),
+    ("stylesheet (asset versions)", lambda root: (root / "static/css/site.css").write_text(
+        (root / "static/css/site.css").read_text() + "\n/* v2 */\n")),
+    ("static file", _write("static/robots-note.txt", b"hello")),
+    ("post template", _replace("templates/post.html", "{% block main %}",
+                               "{% block main %}<!-- p2 -->")),
+    ("macros template", _replace("templates/partials/macros.html", "{% macro tag_list(tags) %}",
+                                 "{% macro tag_list(tags) %}<!-- r2 -->")),
+    ("shortcode template", _replace("templates/shortcodes/matomeQuote.html", "mq-body",
+                                    "mq-body mq-v2")),
+    ("root-relative link in a feed body", _add_post("2025_04/linked", "リンク", "2025-04-02",
+                                                    ["Meta"], body="[このブログ](/about/)\n")),
+    ("settings: base url", _replace("pyproject.toml", 'base_url = "https://example.org/"',
+                                    'base_url = "https://example.net/blog/"')),
+    ("settings: title", _replace("pyproject.toml", "[tool.hnmatome]\n",
+                                 "[tool.hnmatome]\ntitle = 'テスト'\n")),
+    ("settings: page size", _replace("pyproject.toml", "page_size = 2", "page_size = 3")),
+    ("about page", _replace("content/about.md", "記事一覧", "すべての記事")),
+    ("delete a post", _delete("content/posts/2025_03/zeta")),
+    ("delete a bundle file", _delete("content/posts/2025_02/gamma/figure.png")),
+    ("base template", _replace("templates/base.html", "</body>", "<!-- b2 --></body>")),
+]
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HNMATOME_CHECK_CACHE", "1")
+
+
+@pytest.mark.usefixtures("checked")
+def test_incremental_builds_equal_clean_builds_after_every_edit(tmp_path: Path) -> None:
+    project = small_site(tmp_path / "site")
+    build(project)
+    for name, edit in EDITS:
+        edit(project)
+        build(project)
+        try:
+            assert_same_tree(project / "public", clean_build(project, tmp_path / "clean"))
+        except AssertionError as exc:
+            raise AssertionError(f"after {name!r}: {exc}") from exc
+
+
+@pytest.mark.usefixtures("checked")
+def test_drafts_and_a_second_output_directory_keep_their_own_manifest(tmp_path: Path) -> None:
+    project = small_site(tmp_path / "site")
+    other = tmp_path / "drafts-out"
+    build(project)
+    build(project, drafts=True, out_dir=other, base_url="http://127.0.0.1:1313/")
+    _replace(ALPHA, "アルファ 0", "アルファ改 0")(project)
+    build(project)
+    build(project, drafts=True, out_dir=other, base_url="http://127.0.0.1:1313/")
+    assert_same_tree(project / "public", clean_build(project, tmp_path / "clean"))
+    assert_same_tree(other, clean_build(project, tmp_path / "clean-drafts", drafts=True,
+                                        base_url="http://127.0.0.1:1313/"))
+
+
+@pytest.mark.usefixtures("checked")
+def test_the_search_index_follows_incremental_builds(tmp_path: Path) -> None:
+    from hnmatome.site.search.index import pagefind_binary
+
+    if pagefind_binary() is None:
+        pytest.skip("the Pagefind binary is not installed")
+    project = small_site(tmp_path / "site")
+    build(project, search=True)
+    _replace(ALPHA, "アルファ 0", "検索される言葉 0")(project)
+    report = build(project, search=True)
+    assert report.mode == "incremental"
+    assert any(path.startswith("pagefind/") for path in report.changed)
+    assert_same_tree(project / "public", clean_build(project, tmp_path / "clean", search=True))
+    _delete("content/posts/2025_03/zeta")(project)
+    build(project, search=True)
+    assert_same_tree(project / "public", clean_build(project, tmp_path / "clean", search=True))
+    build(project, search=False)  # no search: its bundle goes
+    assert not (project / "public" / "pagefind").exists()
