@@ -83,19 +83,3 @@ def clean_build(project: Path, elsewhere: Path, **options: object) -> Path:
     shutil.copy2(project / "pyproject.toml", elsewhere / "pyproject.toml")
     build(elsewhere, clean=True, **options)
     return elsewhere / "public"
-
-
-def spy_on_checks(monkeypatch: object) -> list[str]:
-    """The paths of the outputs the builds check one by one (quick key or fingerprint) from
-    now on; `monkeypatch`: pytest's fixture, which undoes the spying."""
-    from hnmatome import render_pool
-
-    seen: list[str] = []
-    original = render_pool.check
-
-    def spy(work, number, missed):  # type: ignore[no-untyped-def]
-        seen.append(work.outputs[number].path)
-        return original(work, number, missed)
-
-    monkeypatch.setattr(render_pool, "check", spy)  # type: ignore[attr-defined]
-    return seen

@@ -39,10 +39,9 @@ def pages(corpus: Path) -> list[SourcePage]:
 
 
 def test_every_corpus_post_renders(pages: list[SourcePage]) -> None:
-    settings = Settings()
     assert len(pages) >= 1000
     assert all(page.kind == "post" and page.bundle and page.date for page in pages)
-    renderer = PageRenderer(TEMPLATES, settings)
+    renderer = PageRenderer(TEMPLATES)
     context = CorpusContext()
     total_cards = 0
     for page in pages:
@@ -58,9 +57,8 @@ def test_every_corpus_post_renders(pages: list[SourcePage]) -> None:
 
 
 def _render(pages: list[SourcePage], pattern: str) -> tuple[int, object]:
-    settings = Settings()
     page = next(p for p in pages if p.path.match(pattern))
-    body = PageRenderer(TEMPLATES, settings).render(page, CorpusContext())
+    body = PageRenderer(TEMPLATES).render(page, CorpusContext())
     return body.comment_count, tree(body.html)
 
 
@@ -87,9 +85,8 @@ def test_corpus_folds(pages: list[SourcePage]) -> None:
 
 
 def test_merging_card_runs_is_invisible_on_real_posts(pages: list[SourcePage]) -> None:
-    settings = Settings()
-    merged = PageRenderer(TEMPLATES, settings)
-    plain = PageRenderer(TEMPLATES, settings)
+    merged = PageRenderer(TEMPLATES)
+    plain = PageRenderer(TEMPLATES)
     plain.merge_runs = False
     for page in pages[::120]:  # ten posts across the months
         assert merged.render(page, CorpusContext()) == plain.render(page, CorpusContext())
@@ -103,6 +100,6 @@ def test_comment_body_shortcuts_agree_with_markdown_on_real_comments(
         for body in CARD_BODY.findall(page.body):
             for segment in BR.split(body):
                 segment = segment.strip()
-                assert quotes.segment(segment) == quotes.segment_slow(segment), page.rel
+                assert quotes.segment(segment) == quotes.markdown(segment), page.rel
                 checked += 1
     assert checked > 5000

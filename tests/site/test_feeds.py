@@ -10,7 +10,9 @@ import pytest
 from reader_support import BASE_URL, reader_site
 from site_support import build, write_post
 
-from hnmatome.site.render.feeds import absolute_links
+from hnmatome.site.plan import Output
+from hnmatome.site.render.feeds import absolute_links, feed
+from hnmatome.site.view import SiteView
 
 NEWEST = ['タイトル</script><script>alert(1)</script> "引用"', "パン作りの科学",
           "AIに料理を教わる"]
@@ -115,3 +117,46 @@ def test_absolute_links_keeps_other_urls() -> None:
     assert absolute_links(html, "https://h.example") == (
         '<a href="https://h.example/blog/x/">a</a><img src="https://h.example/blog/i.jpg">'
         '<a href="//cdn.example/x">c</a><a href="https://other.example/">d</a><a href="#n">e</a>')
+
+
+def _view_with_bodies(html: dict[str, str]) -> SiteView:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from hnmatome.core.settings import Settings
+    from hnmatome.site.content import SourcePage
+    from hnmatome.site.model import BodyStats, assemble
+    from hnmatome.site.view import StoredBody
+
+    start = datetime(2025, 2, 1, tzinfo=ZoneInfo("Asia/Tokyo"))
+    pages = [SourcePage(path=Path("/c") / rel, rel=rel, section="posts", kind="post",
+                        bundle=True, title=title, date=start + timedelta(days=day),
+                        lastmod=None, draft=False, tags=("AI",), months=(), featureimage="",
+                        description="", slug="", hnid=None, meta={}, body="", body_line=1,
+                        source_hash="")
+             for day, (rel, title) in enumerate(zip(html, ("古い <題>", "新しい & 題"),
+                                                    strict=False))]
+    site = assemble(pages, Settings(base_url="https://h.example/"))
+
+    class Bodies:
+        def stored_body(self, rel: str) -> StoredBody:
+            return StoredBody(html[rel].encode("utf-8", "surrogatepass"), BodyStats(),
+                              lambda: html[rel])
+
+    return SiteView(site, bodies=Bodies())
+
+
+def test_bodies_in_feeds_are_escaped_with_absolute_links_and_no_forbidden_characters() -> None:
+    view = _view_with_bodies({"posts/a/index.md": '<p><a href="/posts/b/">b</a>\x01\ud800</p>',
+                              "posts/b/index.md": "<p>本文 &amp; \ufffe</p>"})
+    rss = feed(Output("index.xml", "feed"), view)
+    assert b"&lt;a href=\"https://h.example/posts/b/\"&gt;b&lt;/a&gt;&#55296;" in rss
+    assert "本文 &amp;amp; </p>".replace("</p>", "&lt;/p&gt;").encode() in rss
+    assert b"\x01" not in rss and "\ufffe".encode() not in rss
+    atom = feed(Output("atom.xml", "atom"), view)
+    assert b'<atom:content type="html">&lt;p&gt;' in atom
+
+
+def test_an_empty_body_closes_its_element() -> None:
+    view = _view_with_bodies({"posts/a/index.md": "<p>x</p>", "posts/b/index.md": "\x01"})
+    assert b"<content:encoded />\n" in feed(Output("index.xml", "feed"), view)

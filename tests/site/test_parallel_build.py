@@ -9,14 +9,14 @@ import pytest
 from cache_support import assert_same_tree, quotes, small_site
 from site_support import build, write_post
 
-from hnmatome import render_pool
 from hnmatome.core.errors import UserError
+from hnmatome.site import workers as site_workers
 
 
 @pytest.fixture
 def workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Use worker processes even for a small site."""
-    monkeypatch.setattr(render_pool, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(site_workers, "PARALLEL_FROM", 1)
 
 
 @pytest.mark.usefixtures("workers")
@@ -49,5 +49,12 @@ def test_errors_in_workers_name_file_and_line(tmp_path: Path) -> None:
     assert not (project / "public").exists()
 
 
-def test_the_default_is_one_worker_per_core() -> None:
-    assert render_pool.default_jobs() >= 1
+def test_the_default_is_one_worker_per_core_this_process_may_use(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site_workers.os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    assert site_workers.default_jobs() == 3
+    monkeypatch.delattr(site_workers.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(site_workers.os, "cpu_count", lambda: 6)
+    assert site_workers.default_jobs() == 6
+    monkeypatch.setattr(site_workers.os, "cpu_count", lambda: None)  # unknown: one
+    assert site_workers.default_jobs() == 1

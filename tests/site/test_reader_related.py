@@ -45,16 +45,16 @@ def test_equals_nearest_in_time_first_and_at_most_five() -> None:
 
 def test_corpus_posts_mostly_get_three_to_five(shared_dir: Path, tmp_path: Path) -> None:
     from hnmatome.core.settings import Settings
-    from hnmatome.site import assemble
     from hnmatome.site.content import load_content
+    from hnmatome.site.model import assemble
 
     settings = Settings()
     pages = load_content(shared_dir / "corpus" / "kaigai-matome", settings)
     site = assemble(pages, settings)
-    counts = [len(r) for r in site.related]
+    counts = [len(r) for r in site.related.values()]
     assert len(counts) == len(site.posts) > 1000
     assert max(counts) == MAX_RELATED
     assert sum(3 <= c <= 5 for c in counts) / len(counts) > 0.8
-    for index, related in enumerate(site.related):
-        mine = {t.key for t in site.posts[index].tags}
-        assert all(mine & {t.key for t in site.posts[other].tags} for other in related)
+    for rel, related in site.related.items():
+        mine = {t.key for t in site.entry(rel).tags}
+        assert all(mine & {t.key for t in site.entry(other).tags} for other in related)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import base64
-import pickle
 import shutil
 from pathlib import Path
 
 import pytest
-from page_support import TEMPLATES, StubContext, hugo_render, make_page, render, renderer, tree
+from page_support import TEMPLATES, StubContext, hugo_render, make_page, render, tree
 
 from hnmatome.core.errors import UserError
-from hnmatome.core.settings import Settings
 from hnmatome.site.markup.shortcodes import PageRenderer
 from hnmatome.site.markup.syntax import Shortcode, ShortcodeSyntaxError, parse_shortcodes
 
@@ -235,8 +233,8 @@ def test_merging_runs_of_cards_changes_nothing() -> None:
         card.format(15), card.format(16) + "\n" + card.format(17), card.format(18),
         "    code\n", card.format(19), "<div>\n", card.format(20), "</div>", card.format(21),
         "```\n" + card.format(6) + "\n\n```", card.format(22)])
-    merged = PageRenderer(TEMPLATES, Settings())
-    plain = PageRenderer(TEMPLATES, Settings())
+    merged = PageRenderer(TEMPLATES)
+    plain = PageRenderer(TEMPLATES)
     plain.merge_runs = False
     for text in (body, body.replace("```", ""), body.replace("```", "") + "\n  \n",
                  body.replace("```", "") + "\n\ntrailing"):
@@ -244,12 +242,6 @@ def test_merging_runs_of_cards_changes_nothing() -> None:
         result = merged.render(page, StubContext())
         assert result == plain.render(page, StubContext())
         assert result.comment_count == 22
-
-
-def test_renderer_pickles_and_renders_the_same() -> None:
-    body = '# T\n\n{{<matomeQuote body="**b**" userName="u" createdAt="" color="">}}'
-    copy = pickle.loads(pickle.dumps(renderer()))
-    assert copy.render(make_page(body), StubContext()) == render(body)
 
 
 def test_user_templates_restyle_and_add_shortcodes(tmp_path: Path) -> None:
@@ -260,7 +252,7 @@ def test_user_templates_restyle_and_add_shortcodes(tmp_path: Path) -> None:
         "{{ params.extra }}</div>", encoding="utf-8")
     (folder / "note.html").write_text('<aside>{{ args[0] }}{{ inner_html }}</aside>',
                                       encoding="utf-8")
-    custom = PageRenderer(tmp_path, Settings())
+    custom = PageRenderer(tmp_path)
     body = ('{{<matomeQuote body="*hi*" userName="u" createdAt="" color="" extra="<x>" '
             'depth="3">}}\n\n{{< note "n" >}}**inner**{{< /note >}}')
     html = custom.render(make_page(body), StubContext()).html
@@ -273,7 +265,7 @@ def test_template_syntax_error_names_the_template(tmp_path: Path) -> None:
     bad = tmp_path / "shortcodes" / "broken.html"
     bad.write_text("ok\n{% if %}\n", encoding="utf-8")
     with pytest.raises(UserError) as caught:
-        PageRenderer(tmp_path, Settings())
+        PageRenderer(tmp_path)
     assert (caught.value.path, caught.value.line) == (bad, 2)
 
 

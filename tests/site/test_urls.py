@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from hnmatome.site import urls
 
@@ -93,13 +91,3 @@ def test_site_path_of_recognises_internal_links_only() -> None:
 
 def test_normalize_base_url_adds_the_trailing_slash() -> None:
     assert urls.normalize_base_url(" https://x.org/repo ") == "https://x.org/repo/"
-
-
-@given(st.text(alphabet=st.sampled_from(list("aZz09./\\_#+~@-% \t%é漢字!?&=:İ")), max_size=24))
-def test_sanitize_takes_a_shortcut_only_where_the_character_loop_keeps_everything(
-        text: str) -> None:
-    from hnmatome.site.urls import sanitize, sanitize_chars
-
-    assert sanitize(text) == sanitize_chars(text)
-    if urls._ALL_KEPT.fullmatch(text):
-        assert sanitize_chars(text) == text

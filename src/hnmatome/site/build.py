@@ -142,9 +142,9 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
     jobs = options.jobs or default_jobs()
     with stages.stage("bodies"):
         bodies = _bodies(project, settings, sources, loaded, site, cache, jobs)
-        site = site.with_stats({rel: record.stats for rel, record in bodies.items()})
+        site = site.with_stats({rel: record.stats for rel, record in bodies.records.items()})
     view = SiteView(site, templates=Templates(project.templates_dir, cache.compiled_dir),
-                    files=sources.named(), bodies=_StoredBodies(bodies, cache.body_store))
+                    files=sources.named(), bodies=bodies)
     if previous is not None and not (out_dir / "index.html").is_file():
         previous = None  # the output is gone: everything is rendered again
     with stages.stage("decide"):
@@ -155,7 +155,7 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
     warnings = site.warnings + ((search.warning,) if search and search.warning else ()) \
         + tuple(cache.problems)
     cache.set_manifest(name, Manifest(inputs, records, pages, warnings))
-    cache.views[name] = LastBuild(site, bodies, loaded, settings)
+    cache.views[name] = LastBuild(site, bodies.records, loaded, settings)
     return BuildReport(out_dir, pages, len(written) + len(removed), stages.elapsed(), warnings,
                        search, rendered=len(todo), changed=tuple(written + removed),
                        mode="full" if previous is None else "incremental")
@@ -187,7 +187,7 @@ def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache
         if options.search:
             with stages.stage("search"):
                 texts = page_texts(outputs, records,
-                                   {o.path: o.search for o in outcomes if o.kind == "post"},
+                                   {o.path: o.search for o in outcomes if o.search},
                                    cache.search_texts, out_dir)
                 search, files = add_search(texts, records, stage.tree, previous, out_dir,
                                            project.cache_dir, jobs)
@@ -236,8 +236,8 @@ def _assemble(loaded: LoadedPages, sources: SourceFiles, settings: Settings,
 
 
 def _bodies(project: Project, settings: Settings, sources: SourceFiles, loaded: LoadedPages,
-            site: Site, cache: BuildCache, jobs: int) -> dict[str, BodyRecord]:
-    """Every page's body record: from the cache while still good, else rendered now."""
+            site: Site, cache: BuildCache, jobs: int) -> _StoredBodies:
+    """Every page's body: from the cache while still good, else rendered now."""
     shortcodes = sorted((path, digest) for path, digest in sources.templates.items()
                         if path.startswith("shortcodes/"))
     environment = repr((shortcodes, settings_text(settings))).encode("utf-8", "surrogatepass")
@@ -257,15 +257,18 @@ def _bodies(project: Project, settings: Settings, sources: SourceFiles, loaded: 
     for rel, record in kept.items():
         if now - record.used > 24 * 3600:  # in use: kept a while longer (see cache.py)
             kept[rel] = known[keys[rel]] = dataclasses.replace(record, used=now)
-    return kept | fresh
+    return _StoredBodies(kept | fresh, cache.body_store, job.render_html)
 
 
 class _StoredBodies:
-    """The bodies outputs read (SiteView.body)."""
+    """The bodies outputs read (SiteView.body): from the body cache's packs; a body whose
+    pack is lost or damaged is rendered again (a broken cache costs only time)."""
 
-    def __init__(self, records: Mapping[str, BodyRecord], store: BodyStore) -> None:
+    def __init__(self, records: Mapping[str, BodyRecord], store: BodyStore,
+                 render: Callable[[str], str]) -> None:
         self.records = records
         self.store = store
+        self.render = render
 
     def stored_body(self, rel: str) -> StoredBody:
         record = self.records[rel]
@@ -273,12 +276,7 @@ class _StoredBodies:
 
     def _html(self, rel: str, record: BodyRecord) -> str:
         body = self.store.read(record)
-        if body is None:
-            from hnmatome.core.errors import UserError
-
-            raise UserError(f"the rendered body of content/{rel} vanished from the build cache "
-                            "while the site was being built", hint="build again")
-        return body.html
+        return self.render(rel) if body is None else body.html
 
 
 def _copies(project: Project, outputs: tuple[Output, ...]) -> dict[str, Path]:

@@ -12,18 +12,13 @@ Three forms of one address appear in the code, and they are kept apart on purpos
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # Characters Hugo keeps in a path besides letters, digits and combining marks.
 _KEPT_PUNCTUATION = frozenset("./\\_#+~-@")
 # Go's unicode.IsSpace, which differs from str.isspace (Python also counts U+001C..U+001F).
-# ASCII text made only of characters `sanitize` keeps as they are
-_ALL_KEPT = re.compile(r"[A-Za-z0-9./\\_#+~@-]*")
-# runs of those characters
-_ASCII_KEPT = re.compile(r"[A-Za-z0-9./\\_#+~@-]+")
 _GO_SPACES = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B)
 )
@@ -31,8 +26,6 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 # What Go's URL.EscapedPath leaves alone: unreserved characters plus these sub-delimiters, and
 # '%' because `sanitize` only lets a '%' through as the start of a valid %XX escape.
 _PATH_SAFE = "/$&+,:;=@~%"
-# runs of the characters quote(safe=_PATH_SAFE) escapes: all but its unreserved ones and those
-_ESCAPED_RUN = re.compile(r"[^A-Za-z0-9_.~/$&+,:;=@%-]+")
 
 
 def _allowed(text: str, index: int, char: str) -> bool:
@@ -44,19 +37,8 @@ def _allowed(text: str, index: int, char: str) -> bool:
 
 
 def _go_lower(text: str) -> str:
-    # Go lowercases rune by rune with simple case mapping; Python's full mapping turns 'İ' into
-    # two characters and 'Σ' at a word end into 'ς', which Hugo never does.
-    if text.isascii():
-        return text.lower()
-    if "Σ" not in text:  # str.lower's only rule that looks beyond the character itself
-        lowered = text.lower()
-        if len(lowered) == len(text):  # no character lowered into several
-            return lowered
-    return go_lower_chars(text)
-
-
-def go_lower_chars(text: str) -> str:
-    """`_go_lower`, character by character."""
+    """Go lowercases rune by rune with simple case mapping; Python's full mapping turns 'İ'
+    into two characters and 'Σ' at a word end into 'ς', which Hugo never does."""
     out = []
     for char in text:
         lowered = char.lower()
@@ -69,20 +51,6 @@ def sanitize(text: str) -> str:
     digits, marks and `./\\_#+~-@` (and `%XX`) are kept; each ASCII space becomes '-'; a run of
     other whitespace becomes one '-' before the next kept character unless a '-' was just
     kept; everything else is dropped. Case is kept."""
-    if _ALL_KEPT.fullmatch(text):  # the usual folder or slug: nothing to drop (a loop a char)
-        return text
-    # The usual tag: letters (str.isalpha is exactly the categories L*), the ASCII characters
-    # kept and spaces, each of which becomes '-'. Every character is kept as it is, and a
-    # build urlizes ~2,500 tags, most of them Japanese, in every process.
-    hyphenated = text.replace(" ", "-")
-    letters = _ASCII_KEPT.sub("", hyphenated)
-    if not letters or letters.isalpha():
-        return hyphenated
-    return sanitize_chars(text)
-
-
-def sanitize_chars(text: str) -> str:
-    """`sanitize`, character by character."""
     text = text.replace(" ", "-")
     out: list[str] = []
     after_hyphen = False
@@ -114,15 +82,8 @@ def urlize(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)  # pure; list pages escape the same paths over and over
 def escape(site_path: str) -> str:
-    """Percent-escape a site path the way Go's URL.EscapedPath does (Hugo's hrefs): what
-    `quote(site_path, safe=_PATH_SAFE)` gives, a run of escaped characters at a time (quote
-    calls a function per byte, and a list page escapes ~2,500 Japanese tag paths)."""
-    return _ESCAPED_RUN.sub(_escaped_run, site_path)
-
-
-def _escaped_run(found: re.Match[str]) -> str:
-    # every UTF-8 byte of these characters is escaped: non-ASCII ones are all >= 0x80
-    return "%" + found.group().encode("utf-8").hex("%").upper()
+    """Percent-escape a site path the way Go's URL.EscapedPath does (Hugo's hrefs)."""
+    return quote(site_path, safe=_PATH_SAFE)
 
 
 # --------------------------------------------------------------------------- site paths
@@ -174,12 +135,6 @@ def feed_path(list_path: str) -> str:
 
 def output_file(site_path: str) -> str:
     """The file (relative to public/, posix) that serves a site path."""
-    # A build asks for ~9,000 of these, nearly all of a clean path ('/tags/x/',
-    # '/tags/x/index.xml'): its segments are already non-empty and none is '.' or '..' when
-    # it starts with '/' and has no '//' or '/.' in it.
-    if (len(site_path) > 1 and site_path[0] == "/" and "//" not in site_path
-            and "/." not in site_path):
-        return f"{site_path[1:]}index.html" if site_path[-1] == "/" else site_path[1:]
     relative = "/".join(_clean_segments(site_path))
     if site_path.endswith("/"):
         return f"{relative}/index.html" if relative else "index.html"

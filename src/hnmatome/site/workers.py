@@ -22,7 +22,7 @@ from hnmatome.site.content import LoadedPages, SourcePage, with_body
 from hnmatome.site.incremental.bodies import BodyRecord, BodyStore, content_digest, encode
 from hnmatome.site.incremental.cache import Manifest, OutputRecord, stamp_of
 from hnmatome.site.incremental.reads import recording
-from hnmatome.site.model import stats_of
+from hnmatome.site.model import RenderedBody, stats_of
 from hnmatome.site.output import OutputTree
 from hnmatome.site.plan import COPIED, Output
 from hnmatome.site.render.outputs import render_output
@@ -149,7 +149,11 @@ class BodyJob:
         packs.close()
         return found, errors
 
-    def _render(self, rel: str, packs: Any) -> BodyRecord:
+    def render_html(self, rel: str) -> str:
+        """The body of `rel` rendered now, not stored (its stored copy was lost)."""
+        return self._render_body(rel).html
+
+    def _render_body(self, rel: str) -> RenderedBody:
         if self._renderer is None:
             # the markdown stack loads with the first body a build renders (most rebuilds
             # render none)
@@ -157,8 +161,11 @@ class BodyJob:
 
             self._renderer = PageRenderer(self.templates_dir, self.compiled_dir)
         page = with_body(self.pages[rel], self.loaded, self.content_dir, self.settings)
+        return self._renderer.render(page, ShortcodeSite(self.view))  # type: ignore[no-any-return]
+
+    def _render(self, rel: str, packs: Any) -> BodyRecord:
         with recording() as reads:
-            body = self._renderer.render(page, ShortcodeSite(self.view))
+            body = self._render_body(rel)
         data = encode(body)
         pack, offset, length = packs.add(data)
         stats = stats_of(body.text, body.html, body.comment_count, body.first_comment)
@@ -213,14 +220,14 @@ class OutputJob:
         with recording() as reads:
             data = render_output(output, self.view, self.templates)
         content = content_digest(data)
-        text = None
-        if self.search and output.kind == "post":
-            text = page_record(data.decode("utf-8"), post_url(output.path))
         known = self.previous.outputs.get(output.path)
         if known is not None and known.content == content \
                 and known.on_disk(f"{self.out_dir}/{output.path}"):
             record = OutputRecord(tuple(output), tuple(reads.items()), content, known.stamp)
-            return Outcome(output.path, output.kind, record, False, text)
+            return Outcome(output.path, output.kind, record, False)
+        text = None
+        if self.search and output.kind == "post":  # its searchable text, read while at hand
+            text = page_record(data.decode("utf-8"), post_url(output.path))
         written = self.tree.write(output.path, data, output.source)
         record = OutputRecord(tuple(output), tuple(reads.items()), content, stamp_of(written))
         return Outcome(output.path, output.kind, record, True, text)
