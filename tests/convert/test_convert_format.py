@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from convert_support import fold_layout, make_thread, quote_count
 
-from hnmatome.convert.post_format import Post, format_post, output_hash
-from hnmatome.convert.slugs import slugify, thread_slug
+from hnmatome.convert.post_format import Post, format_post, output_hash, slugify, thread_slug
 from hnmatome.core.errors import UserError
 from hnmatome.core.frontmatter import parse_front_matter
 from hnmatome.core.settings import Settings

@@ -1,4 +1,5 @@
-"""One output of the plan -> its bytes, from the site view and the templates. Whatever an
+"""One output of the plan -> its bytes, from the site view and the templates (and, made here,
+the sitemap, robots.txt and the code highlighting stylesheet). Whatever an
 output reads is read through the view, so rendering it inside a recording
 (incremental/reads.py) tells what it depends on."""
 
@@ -6,16 +7,21 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
+from datetime import datetime
 
+from hnmatome.site import urls
 from hnmatome.site.plan import Output
-from hnmatome.site.render import feeds, sitemap
+from hnmatome.site.render import feeds
 from hnmatome.site.render.context import template_context, template_name
-from hnmatome.site.render.templates import Templates
+from hnmatome.site.render.feeds import DECLARATION, escaped
+from hnmatome.site.render.templates import Templates, date_iso
 from hnmatome.site.view import SiteView
 
 SYNTAX_LIGHT_STYLE = "default"
 SYNTAX_DARK_STYLE = "github-dark"
 _ERROR_BORDER = re.compile(r"border: 1px solid #[0-9A-Fa-f]+;?\s*")
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def render_output(output: Output, view: SiteView, templates: Templates) -> bytes:
@@ -24,9 +30,9 @@ def render_output(output: Output, view: SiteView, templates: Templates) -> bytes
     if output.kind in ("feed", "atom"):
         return feeds.feed(output, view)
     if output.kind == "sitemap":
-        return sitemap.sitemap_xml(view)
+        return sitemap_xml(view)
     if output.kind == "robots":
-        return sitemap.robots_txt(view)
+        return robots_txt(view)
     if output.kind == "syntax_css":
         return syntax_css()
     name = template_name(output)
@@ -56,3 +62,35 @@ def syntax_css() -> bytes:
         rules += [f"{','.join(selectors)}{{{declarations}}}"
                   for declarations, selectors in grouped.items()]
     return ("\n".join(rules) + "\n").encode()
+
+
+# --------------------------------------------------------------------------- sitemap, robots
+
+
+def _locations(view: SiteView) -> Iterator[tuple[str, datetime | None]]:
+    posts = view.posts(0, view.post_count())
+    by_rel = {post.rel: post for post in posts}
+    newest = posts[0].updated if posts else None
+    yield urls.HOME, newest
+    yield urls.section_path(urls.POSTS_SECTION), newest
+    for entry in (*posts, *view.standalone_pages()):
+        yield entry.path, entry.updated
+    for taxonomy in view.taxonomies():
+        yield taxonomy.path, newest
+        for term in view.terms(taxonomy.name, 0, view.term_count(taxonomy.name)):
+            yield term.path, by_rel[term.posts[0]].updated if term.posts else None
+
+
+def sitemap_xml(view: SiteView) -> bytes:
+    permalink = view.links().permalink
+    parts = [DECLARATION, f'<urlset xmlns="{SITEMAP_NS}">\n']
+    for path, updated in _locations(view):
+        lastmod = f"<lastmod>{date_iso(updated)}</lastmod>\n" if updated else ""
+        parts.append(f"<url>\n<loc>{escaped(permalink(path))}</loc>\n{lastmod}</url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts).encode("utf-8", "xmlcharrefreplace")
+
+
+def robots_txt(view: SiteView) -> bytes:
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {view.links().permalink('/sitemap.xml')}\n"
+            .encode())
