@@ -174,3 +174,48 @@ def test_the_cache_lives_in_the_git_ignored_cache_folder(site: Path) -> None:
     assert os.listdir(cache / "bodies")
     ignored = (Path(__file__).resolve().parents[2] / ".gitignore").read_text()
     assert "/.cache/" in ignored
+
+
+def test_the_cache_is_good_in_a_fresh_checkout_elsewhere(site: Path, tmp_path: Path) -> None:
+    """What a deploy does: a fresh checkout (every file new, another folder, no public/) with
+    the cache restored. Nothing is rendered again but what the missing output needs."""
+    checkout = tmp_path / "runner" / "checkout"
+    checkout.mkdir(parents=True)
+    for name in ("content", "templates", "static", ".cache"):
+        shutil.copytree(site / name, checkout / name)  # new inodes and times
+    shutil.copy(site / "pyproject.toml", checkout / "pyproject.toml")
+    future = 2_000_000_000
+    for path in checkout.rglob("*"):
+        os.utime(path, (future, future))
+    report = build(checkout)
+    assert report.mode == "full" and report.bodies == 0  # every body from the cache
+    assert_same_tree(checkout / "public", site / "public")
+    post = checkout / "content" / "posts" / "2025_02" / "beta" / "index.md"
+    post.write_text(post.read_text(encoding="utf-8") + quotes("追加", 1), encoding="utf-8")
+    again = build(checkout)
+    assert again.mode == "incremental" and again.bodies == 1
+
+
+def test_two_builds_at_once_take_turns(site: Path) -> None:
+    """A second build (serve beside `build`, two scripts) waits for the first, then works."""
+    import threading
+
+    from hnmatome.core.project import open_project
+    from hnmatome.site.build import BuildOptions, build_site
+    from hnmatome.site.incremental.cache import BuildCache
+
+    holder = BuildCache.open(site / ".cache" / "hnmatome")
+    waited = threading.Event()
+    with holder.locked():
+        post = site / "content" / "posts" / "2025_02" / "beta" / "index.md"
+        post.write_text(post.read_text(encoding="utf-8") + quotes("待った", 1), encoding="utf-8")
+        result: list[object] = []
+        second = threading.Thread(target=lambda: result.append(build_site(
+            open_project(site), BuildOptions(search=False, jobs=1, waiting=waited.set))))
+        second.start()
+        assert waited.wait(10)  # it said it waits, and did not build yet
+        assert "待った" not in (site / "public" / "posts" / "2025_02" / "beta" / "index.html"
+                              ).read_text(encoding="utf-8")
+    second.join(30)
+    assert result and "待った" in (site / "public" / "posts" / "2025_02" / "beta" /
+                                  "index.html").read_text(encoding="utf-8")

@@ -70,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
         _summary(report)
+    if args.verbose and report.mode != "unchanged":
+        print(f"bodies: {report.bodies} rendered, {report.pages - report.bodies} from the cache; "
+              f"outputs: {report.rendered} rendered", file=sys.stderr)
     return 0
 
 

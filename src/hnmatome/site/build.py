@@ -67,6 +67,7 @@ class BuildReport:
     warnings: tuple[str, ...]
     search: SearchReport | None = None  # None when the search step was skipped
     rendered: int = 0  # outputs rendered (the others were kept from the last build)
+    bodies: int = 0  # page bodies rendered (the others came from the build cache)
     changed: tuple[str, ...] = ()  # output files written or deleted, relative to out_dir
     mode: str = "full"  # "full", "incremental" or "unchanged"
 
@@ -157,7 +158,8 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
     cache.set_manifest(name, Manifest(inputs, records, pages, warnings))
     cache.views[name] = LastBuild(site, bodies.records, loaded, settings)
     return BuildReport(out_dir, pages, len(written) + len(removed), stages.elapsed(), warnings,
-                       search, rendered=len(todo), changed=tuple(written + removed),
+                       search, rendered=len(todo), bodies=bodies.fresh,
+                       changed=tuple(written + removed),
                        mode="full" if previous is None else "incremental")
 
 
@@ -257,7 +259,7 @@ def _bodies(project: Project, settings: Settings, sources: SourceFiles, loaded: 
     for rel, record in kept.items():
         if now - record.used > 24 * 3600:  # in use: kept a while longer (see cache.py)
             kept[rel] = known[keys[rel]] = dataclasses.replace(record, used=now)
-    return _StoredBodies(kept | fresh, cache.body_store, job.render_html)
+    return _StoredBodies(kept | fresh, cache.body_store, job.render_html, fresh=len(fresh))
 
 
 class _StoredBodies:
@@ -265,10 +267,11 @@ class _StoredBodies:
     pack is lost or damaged is rendered again (a broken cache costs only time)."""
 
     def __init__(self, records: Mapping[str, BodyRecord], store: BodyStore,
-                 render: Callable[[str], str]) -> None:
+                 render: Callable[[str], str], fresh: int) -> None:
         self.records = records
         self.store = store
         self.render = render
+        self.fresh = fresh  # how many were rendered by this build
 
     def stored_body(self, rel: str) -> StoredBody:
         record = self.records[rel]
