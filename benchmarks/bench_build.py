@@ -8,6 +8,9 @@ peak memory (the largest process, workers included).
            binary of the venv) in the same run, and prints every figure as a ratio of Hugo's
            cold build. Our builds skip the search index (--no-search): Hugo builds none.
 --serve    also measures `serve`: the time from saving a post to the reload signal.
+--deploy   also measures what a deploy does, with the search index: Hugo + Pagefind over
+           Hugo's output, our cold build, and our build after one new post in a fresh checkout
+           (every file new, another folder) with the build cache and public/ restored.
 """
 
 from __future__ import annotations
@@ -78,11 +81,11 @@ def user_environment() -> dict[str, str]:
     return env
 
 
-def build(project: Path, label: str, *extra: str) -> Run:
+def build(project: Path, label: str, *extra: str, search: bool = False) -> Run:
     env = user_environment()
     wall, peak, output = run_measured(
         [sys.executable, "-m", "hnmatome", "-C", str(project), "build", "--no-convert",
-         "--no-search", *extra], env=env)
+         *([] if search else ["--no-search"]), *extra], env=env)
     found = REPORT.search(output)
     if not found:
         raise SystemExit(f"unexpected output: {output!r}")
@@ -173,6 +176,44 @@ def our_runs(project: Path, repeat: int) -> list[Run]:
     return runs
 
 
+def pagefind_binary() -> Path:
+    sys.path.insert(0, str(ROOT / "src"))
+    from hnmatome.site.search.index import pagefind_binary as find
+
+    found = find()
+    if found is None:
+        raise SystemExit("--deploy needs the Pagefind binary (pip install 'pagefind[extended]')")
+    return found
+
+
+def hugo_with_pagefind(corpus: Path, site: Path) -> Run:
+    hugo = hugo_cold(corpus, site, 1)[0]
+    wall, peak, _ = run_measured([str(pagefind_binary()), "--site", "public", "--quiet"],
+                                 cwd=site)
+    return Run("hugo + pagefind", hugo.wall + wall, max(hugo.peak_mb, peak), hugo.files,
+               f"pagefind {wall:.2f} s")
+
+
+def fresh_checkout(project: Path, where: Path) -> Path:
+    """A copy of `project` as a deploy runner sees it: new files in another folder, with
+    the build cache and the last site restored (as the shipped Pages workflow does)."""
+    checkout = where / "checkout"
+    for name in ("content", "templates", "static", ".cache", "public"):
+        shutil.copytree(project / name, checkout / name)
+    shutil.copy(project / "pyproject.toml", checkout / "pyproject.toml")
+    return checkout
+
+
+def deploy_runs(corpus: Path, where: Path) -> list[Run]:
+    project = make_project(corpus, where / "deploy")
+    runs = [hugo_with_pagefind(corpus, where / "hugo-deploy")]
+    runs.append(build(project, "cold with search", search=True))
+    checkout = fresh_checkout(project, where / "runner")
+    add_post(checkout, 0)
+    runs.append(build(checkout, "deploy: one new post", search=True))
+    return runs
+
+
 def serve_latency(project: Path, edits: int) -> list[float]:
     """Seconds from saving a post to the server's reload signal."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -220,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vs-hugo", action="store_true")
     parser.add_argument("--hugo-runs", type=int, default=2)
     parser.add_argument("--serve", action="store_true")
+    parser.add_argument("--deploy", action="store_true")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus} (it lives in ../shared)", file=sys.stderr)
@@ -235,6 +277,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.vs_hugo and args.hugo_runs > 1:
             hugo += hugo_cold(args.corpus, hugo_site, args.hugo_runs - 1, start=2)
         print_table(runs, hugo)
+        if args.deploy:
+            deployed = deploy_runs(args.corpus, Path(tmp))
+            print("\ndeploys, with search (ratios to Hugo + Pagefind over Hugo's output):")
+            print_table(deployed[1:], deployed[:1])
+            cold, after = deployed[1].wall, deployed[2].wall
+            print(f"(one new post on a fresh runner with the cache restored: {after / cold:.3f} "
+                  "x our cold build with search; target <= 0.2)")
         if args.serve:
             latency = serve_latency(project, 5)
             print("serve: post saved -> reload signal: "

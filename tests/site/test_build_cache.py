@@ -219,3 +219,22 @@ def test_two_builds_at_once_take_turns(site: Path) -> None:
     second.join(30)
     assert result and "待った" in (site / "public" / "posts" / "2025_02" / "beta" /
                                   "index.html").read_text(encoding="utf-8")
+
+
+def test_a_restored_output_folder_is_recognised_by_its_contents(site: Path,
+                                                                 tmp_path: Path) -> None:
+    """A deploy that restores public/ with the cache: every file is new on disk, yet only
+    what changed is written."""
+    checkout = tmp_path / "runner" / "checkout"
+    checkout.mkdir(parents=True)
+    for name in ("content", "templates", "static", ".cache", "public"):
+        shutil.copytree(site / name, checkout / name)
+    shutil.copy(site / "pyproject.toml", checkout / "pyproject.toml")
+    (checkout / "public" / "tags" / "go" / "index.html").write_bytes(b"damaged")
+    write_post(checkout / "content", "posts/2025_03/eta/index.md", title="イータ",
+               date="2025-03-15", months="2025/03", tags=["Python"], body=quotes("イータ"))
+    report = build(checkout)
+    assert report.mode == "incremental" and report.bodies == 1
+    assert "tags/go/index.html" in report.changed and "tags/rust/index.html" not in report.changed
+    assert_same_tree(checkout / "public", clean_build(checkout, tmp_path / "clean"))
+    assert build(checkout).mode == "unchanged"  # and the new stamps are remembered

@@ -65,14 +65,14 @@ def _render(last: LastBuild, templates_dir: Path, pages: list[SourcePage]) -> di
     bodies = {page.rel: renderer.render(page, shortcodes) for page in pages}
     stats = {rel: stats_of(body.text, body.html, body.comment_count, body.first_comment)
              for rel, body in bodies.items()}
-    view = SiteView(last.site.with_stats(stats), templates=Templates(templates_dir),
-                    bodies=_Bodies(bodies, stats))
+    view = SiteView(last.site.with_stats(stats), bodies=_Bodies(bodies, stats))
+    templates = Templates(templates_dir)
     rendered = {}
     for rel in bodies:
         entry = last.site.entry(rel)
         output = Output(urls.output_file(entry.path), entry.kind, key=rel,
                         source=f"content/{rel}")
-        rendered[output.path] = render_output(output, view, view.templates)  # type: ignore[arg-type]
+        rendered[output.path] = render_output(output, view, templates)
     return rendered
 
 

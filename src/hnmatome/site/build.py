@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hnmatome.core.project import Project
 from hnmatome.core.settings import Settings
@@ -44,6 +45,9 @@ from hnmatome.site.sources import (
     settings_text,
 )
 from hnmatome.site.view import SiteView, StoredBody
+
+if TYPE_CHECKING:
+    from hnmatome.site.render.templates import Templates
 
 
 @dataclass(frozen=True)
@@ -144,14 +148,15 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
     with stages.stage("bodies"):
         bodies = _bodies(project, settings, sources, loaded, site, cache, jobs)
         site = site.with_stats({rel: record.stats for rel, record in bodies.records.items()})
-    view = SiteView(site, templates=Templates(project.templates_dir, cache.compiled_dir),
-                    files=sources.named(), bodies=bodies)
+    view = SiteView(site, files=sources.named(), bodies=bodies)
+    templates = Templates(project.templates_dir, cache.compiled_dir, on_load=view.template)
     if previous is not None and not (out_dir / "index.html").is_file():
         previous = None  # the output is gone: everything is rendered again
     with stages.stage("decide"):
         kept, todo = outputs_to_render(outputs, previous, view, out_dir)
-    written, removed, records, search = _render_and_write(
-        project, options, cache, stages, view, outputs, kept, todo, previous, out_dir, jobs)
+    work = _Renders(view, templates, outputs, kept, todo, previous, out_dir)
+    written, removed, records, search = _render_and_write(project, options, cache, stages,
+                                                          work, jobs)
     pages = sum(1 for output in outputs if output.is_page)
     warnings = site.warnings + ((search.warning,) if search and search.warning else ()) \
         + tuple(cache.problems)
@@ -163,10 +168,21 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
                        mode="full" if previous is None else "incremental")
 
 
+@dataclass(frozen=True)
+class _Renders:
+    """What the render, search and write stages work from."""
+
+    view: SiteView
+    templates: Templates
+    outputs: tuple[Output, ...]
+    kept: dict[str, OutputRecord]  # the last build's outputs that are still right
+    todo: list[int]  # the numbers of the outputs to render
+    previous: Manifest | None  # the last build's (None: a full build)
+    out_dir: Path
+
+
 def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache,
-                      stages: _Stages, view: SiteView, outputs: tuple[Output, ...],
-                      kept: dict[str, OutputRecord], todo: list[int],
-                      previous: Manifest | None, out_dir: Path, jobs: int
+                      stages: _Stages, work: _Renders, jobs: int
                       ) -> tuple[list[str], list[str], dict[str, OutputRecord],
                                  SearchReport | None]:
     """The render, search and write stages: into a staging folder, moved into place only
@@ -175,15 +191,16 @@ def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache
     from hnmatome.site.search.stage import add_search, page_texts
     from hnmatome.site.workers import OutputJob, run_all
 
+    outputs, previous, out_dir = work.outputs, work.previous, work.out_dir
     guarded = (project.content_dir, project.templates_dir, project.static_dir)
     stage = Stage.full(out_dir, guarded) if previous is None else Stage.changes(out_dir, guarded)
     try:
         with stages.stage("render"):
-            job = OutputJob(outputs, view, view.templates, stage.tree,  # type: ignore[arg-type]
+            job = OutputJob(outputs, work.view, work.templates, stage.tree,
                             previous or Manifest(), out_dir, _copies(project, outputs),
                             search=options.search)
-            outcomes = run_all(job, todo, jobs)
-        records = kept | {outcome.path: outcome.record for outcome in outcomes}
+            outcomes = run_all(job, work.todo, jobs)
+        records = work.kept | {outcome.path: outcome.record for outcome in outcomes}
         written = [outcome.path for outcome in outcomes if outcome.written]
         search = None
         if options.search:

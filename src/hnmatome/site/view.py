@@ -35,26 +35,18 @@ class StoredBody:
         return self.load()
 
 
-class TemplateFiles(Protocol):
-    def files_digest(self, name: str) -> bytes:
-        """A digest of template `name` and every template it extends, includes or imports."""
-        ...
-
-
 class BodySource(Protocol):
     def stored_body(self, rel: str) -> StoredBody: ...
 
 
 class SiteView:
-    """Queries over one site model. `templates`, `files` (digests of static and bundle
-    files, as 'static/<path>' and 'content/<rel>') and `bodies` are what outputs read besides
-    the model; a view for rendering bodies needs none of them."""
+    """Queries over one site model. `files` (the digest of every input file, as
+    'templates/<name>', 'static/<path>' and 'content/<rel>') and `bodies` are what outputs
+    read besides the model; a view for rendering bodies needs neither."""
 
-    def __init__(self, site: Site, *, templates: TemplateFiles | None = None,
-                 files: Mapping[str, str] | None = None,
+    def __init__(self, site: Site, *, files: Mapping[str, str] | None = None,
                  bodies: BodySource | None = None) -> None:
         self._site = site
-        self.templates = templates
         self.files = files or {}
         self.bodies = bodies
         self.answers: dict[tuple[Any, ...], tuple[Any, bytes]] = {}
@@ -174,10 +166,9 @@ class SiteView:
     # -- files --------------------------------------------------------------------------------
 
     @query
-    def template(self, name: str) -> bytes:
-        if self.templates is None:
-            raise LookupError(f"no templates in this view (asked for {name})")
-        return self.templates.files_digest(name)
+    def template(self, name: str) -> str:
+        """The digest of a template file (a page reads every one it is made of)."""
+        return self.files[f"templates/{name}"]
 
     @query
     def file(self, path: str) -> str:

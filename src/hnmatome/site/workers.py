@@ -221,9 +221,10 @@ class OutputJob:
             data = render_output(output, self.view, self.templates)
         content = content_digest(data)
         known = self.previous.outputs.get(output.path)
-        if known is not None and known.content == content \
-                and known.on_disk(f"{self.out_dir}/{output.path}"):
-            record = OutputRecord(tuple(output), tuple(reads.items()), content, known.stamp)
+        stamp = known.found_at(f"{self.out_dir}/{output.path}") \
+            if known is not None and known.content == content else None
+        if stamp is not None:  # the file there holds these very bytes
+            record = OutputRecord(tuple(output), tuple(reads.items()), content, stamp)
             return Outcome(output.path, output.kind, record, False)
         text = None
         if self.search and output.kind == "post":  # its searchable text, read while at hand

@@ -65,10 +65,26 @@ class OutputRecord(NamedTuple):
     stamp: Stamp  # size, mtime_ns, inode of the file the build left
 
     def on_disk(self, path: str) -> bool:
+        """The file is the one the build left (by its stamp: a stat call)."""
         try:
             return stamp_of(path) == self.stamp
         except OSError:
             return False
+
+    def found_at(self, path: str) -> Stamp | None:
+        """The stamp of the file at `path` if it holds what the build wrote: the same stamp,
+        or, in a copied or restored folder where every stamp is new, the same bytes."""
+        try:
+            stamp = stamp_of(path)
+            if stamp == self.stamp:
+                return stamp
+            if stamp[0] != self.stamp[0]:
+                return None  # another size
+            with open(path, "rb") as handle:
+                same = hashlib.blake2b(handle.read(), digest_size=16).digest() == self.content
+        except OSError:
+            return None
+        return stamp if same else None
 
 
 @dataclass

@@ -33,16 +33,17 @@ def outputs_to_render(outputs: Sequence[Output], previous: Manifest | None, view
                       out_dir: Path) -> tuple[dict[str, OutputRecord], list[int]]:
     """(the last build's outputs that are still right, by path; the numbers of the outputs
     to render). An output is kept when the last build made it as the same output, its file
-    is still the one that build wrote, and everything it read is answered the same."""
+    still holds what that build wrote, and everything it read is answered the same."""
     kept: dict[str, OutputRecord] = {}
     todo: list[int] = []
     records = previous.outputs if previous else {}
     root = f"{out_dir}/"
     for number, output in enumerate(outputs):
         record = records.get(output.path)
-        if (record is not None and record.output == output
-                and record.on_disk(root + output.path) and answers_same(view, record.reads)):
-            kept[output.path] = record
+        stamp = record.found_at(root + output.path) if record and record.output == output \
+            else None
+        if record is not None and stamp is not None and answers_same(view, record.reads):
+            kept[output.path] = record if stamp == record.stamp else record._replace(stamp=stamp)
         else:
             todo.append(number)
     return kept, todo

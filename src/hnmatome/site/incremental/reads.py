@@ -79,7 +79,12 @@ def answer_digest(view: Any, key: Key) -> bytes:
 
 
 def answers_same(view: Any, reads: Iterable[tuple[Key, bytes]]) -> bool:
-    return all(answer_digest(view, key) == digest for key, digest in reads)
+    answers = view.answers
+    for key, digest in reads:
+        found = answers.get(key)  # most queries were asked already, by another output
+        if (found[1] if found is not None else answer_digest(view, key)) != digest:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- digests

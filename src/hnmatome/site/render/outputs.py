@@ -36,7 +36,6 @@ def render_output(output: Output, view: SiteView, templates: Templates) -> bytes
     if output.kind == "syntax_css":
         return syntax_css()
     name = template_name(output)
-    view.template(name)
     return templates.render(name, template_context(output, view)).encode("utf-8")
 
 

@@ -9,17 +9,15 @@ reads (and its build records) only what its templates use."""
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, MutableMapping
 from datetime import datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 
 from hnmatome.core.errors import UserError
 from hnmatome.site.taxonomy import month_label
@@ -69,13 +67,31 @@ def date_rfc822(value: datetime) -> str:
     return format_datetime(value)
 
 
+class _RecordingEnvironment(jinja2.Environment):
+    """An environment that tells `on_load` every template a render loads: the page's own,
+    and every one it extends, includes or imports (Jinja's compiled templates load them
+    through get_template, a documented method to override). So what a page is made of is
+    known as it renders, without reading the templates apart."""
+
+    on_load: Callable[[str], object] = staticmethod(lambda name: None)
+
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        template = super().get_template(name, parent, globals)
+        if template.name is not None:
+            self.on_load(template.name)
+        return template
+
+
 class Templates:
     """The page templates of one directory. Compiled templates are kept in `compiled_dir`
-    between runs (Jinja's own bytecode cache), when given."""
+    between runs (Jinja's own bytecode cache), when given. `on_load(name)` is called for
+    every template a render loads (the site view records it: SiteView.template)."""
 
-    def __init__(self, directory: Path, compiled_dir: Path | None = None) -> None:
+    def __init__(self, directory: Path, compiled_dir: Path | None = None,
+                 on_load: Callable[[str], object] | None = None) -> None:
         self.directory = directory
-        self.env = jinja2.Environment(
+        self.env = _RecordingEnvironment(
             loader=jinja2.FileSystemLoader(directory),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -86,10 +102,11 @@ class Templates:
             bytecode_cache=(jinja2.FileSystemBytecodeCache(str(compiled_dir))
                             if compiled_dir else None),
         )
+        if on_load is not None:
+            self.env.on_load = on_load
         self.env.context_class = LazyContext
         self.env.filters.update(date_ja=date_ja, date_short=date_short, date_iso=date_iso,
                                 month_label=month_label)
-        self._digests: dict[str, bytes] = {}
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
@@ -103,48 +120,6 @@ class Templates:
         except jinja2.TemplateError as exc:
             path, line = self._failing_line(name)
             raise UserError(f"template error: {exc}", path, line) from exc
-
-    def files_digest(self, name: str) -> bytes:
-        """A digest of `name` and every template it extends, includes or imports (a name
-        computed while rendering could be any template: then all of them)."""
-        found = self._digests.get(name)
-        if found is None:
-            digest = hashlib.blake2b(digest_size=16)
-            for member in sorted(self._closure(name)):
-                digest.update(member.encode() + b"\0" + self._source(member) + b"\0")
-            found = self._digests[name] = digest.digest()
-        return found
-
-    def _closure(self, name: str) -> set[str]:
-        seen: set[str] = set()
-        pending = [name]
-        while pending:
-            current = pending.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            for referenced in self._references(current):
-                if referenced is None:
-                    return seen | set(self._all_templates())
-                pending.append(referenced)
-        return seen
-
-    def _references(self, name: str) -> Iterable[str | None]:
-        try:
-            tree = self.env.parse(self._source(name).decode("utf-8"), name)
-        except (UnicodeDecodeError, jinja2.TemplateSyntaxError):
-            return ()  # rendering it reports the problem
-        return meta.find_referenced_templates(tree)
-
-    def _source(self, name: str) -> bytes:
-        try:
-            return (self.directory / name).read_bytes()
-        except OSError:
-            return b"\0missing"
-
-    def _all_templates(self) -> list[str]:
-        return sorted(path.relative_to(self.directory).as_posix()
-                      for path in self.directory.rglob("*") if path.is_file())
 
     def _path(self, name: str) -> Path:
         return self.directory / name

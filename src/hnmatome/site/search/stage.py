@@ -59,8 +59,10 @@ def add_search(texts: list[SearchRecord], records: dict[str, OutputRecord], tree
         data = file.read_bytes()
         digest = content_digest(data)
         known = before.get(path)
-        if known is not None and known.content == digest and known.on_disk(f"{out_dir}/{path}"):
-            records[path] = known
+        stamp = known.found_at(f"{out_dir}/{path}") \
+            if known is not None and known.content == digest else None
+        if stamp is not None:
+            records[path] = known._replace(stamp=stamp)  # type: ignore[union-attr]
             continue
         staged = tree.write(path, data, SOURCE)
         records[path] = OutputRecord((path, SEARCH_KIND), (), digest, stamp_of(staged))
