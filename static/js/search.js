@@ -1,13 +1,13 @@
 /* hnmatome search (an ES module, loaded by site.js the first time the search opens).
-   The index holds Japanese as overlapping character pairs (src/hnmatome/search_text.py):
+   The index holds Japanese as overlapping character pairs (src/hnmatome/site/search/text.py):
    東海道新幹線 -> 東海 海道 道新 新幹 幹線 線. A query is cut the same way and searched as a
    phrase, so 新幹線 ("新幹 幹線") finds exactly the posts that contain 新幹線. Excerpts come
    back in the cut form and are put together again before they are shown. */
 
-/* The same ranges as JAPANESE_RUN in search_text.py. */
+/* The same ranges as JAPANESE_RUN in site/search/text.py. */
 const RUN = /[\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
 const JAPANESE = /^[\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
-export const INDEX_LANGUAGE = "en"; /* search_index.INDEX_LANGUAGE */
+export const INDEX_LANGUAGE = "en"; /* INDEX_LANGUAGE in site/search/index.py */
 /* Pagefind's options, for the main index and every shard merged into it. */
 export const OPTIONS = { excerptLength: 50, exactDiacritics: true };
 const KEEP_SPACE_AFTER = "·.,:;!?"; /* a paragraph end or Latin punctuation, then Japanese */
@@ -45,7 +45,7 @@ function encodeWord(word) {
 }
 
 /* Pagefind's excerpt as plain text, the character pairs joined back into the words they came
-   from (" · " ends a paragraph, see search_index._closed). `chars` are the excerpt's
+   from (" · " ends a paragraph, see _closed in site/search/index.py). `chars` are the excerpt's
    characters; its <mark>s are not used: they cover whole tokens, so markTerms marks what the
    reader typed instead. */
 export function excerptText(chars) {
@@ -162,7 +162,7 @@ async function openIndex(bundle) {
   }
 }
 
-/* The index comes in shards (search_index.py), each built and cached on its own; the main
+/* The index comes in shards (site/search/index.py), each built and cached on its own; the main
    bundle lists the others in shards.json. */
 export async function shardsOf(bundle, load = fetch) {
   try {

@@ -93,3 +93,13 @@ def test_search_js_cuts_queries_as_the_index_is_cut() -> None:
                                   "rail_fan. 新幹線 · #鉄道 · Rust and Go", "はは"]
     assert answer["marks"] == [["東海道", False], ["新幹線", True], ["と", False],
                                ["Shinkansen", True]]
+
+
+def test_the_newest_posts_a_list_shows_are_not_the_posts_searchable_text() -> None:
+    from page_support import render
+
+    body = render("本文の言葉\n\n{{< list limit=2 >}}\n").html
+    page = f"<html><body><article data-pagefind-body><h1>題</h1>{body}</article></body></html>"
+    record = page_record(page, "/posts/x/")
+    assert record is not None and "本文の言葉" in record.text
+    assert "記事0" not in record.text and "記事1" not in record.text
