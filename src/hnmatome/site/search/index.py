@@ -48,7 +48,7 @@ UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui."
                 "pagefind-highlight.")
 # Pagefind cannot update an index: an edited post is indexed again with its shard only.
 # search.js merges the shards listed in SHARDS_FILE into the main bundle.
-SHARD_POSTS = 150
+SHARD_POSTS = 75
 MAX_SHARDS = 16
 SHARDS_FILE = "shards.json"
 SHARD_FOLDER = "shard-{}/"
