@@ -45,9 +45,20 @@ class Run:
     note: str = ""
 
 
+SETTLE_SECONDS = 3.0
+
+
+def settle() -> None:
+    """Start every measured run on a quiet disk: the files the last run wrote (or deleted)
+    are flushed first, so a run does not pay for its predecessor's writes."""
+    os.sync()
+    time.sleep(SETTLE_SECONDS)
+
+
 def run_measured(command: list[str], cwd: Path | None = None,
                  env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MB of the largest process of the tree, stdout)."""
+    settle()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)

@@ -10,6 +10,7 @@
     render    those outputs, into a staging folder                 render/, workers.py
     search    the Pagefind index of the posts                      search/
     write     the staging folder moved into place                  output.py
+    save      the build cache, for the next build                  incremental/cache.py
 
 Disk is read at the start and written at the end; a failed build leaves the last good site
 exactly as it was. Everything that makes a rebuild cheap is in incremental/: a stage asks it
@@ -32,7 +33,7 @@ from hnmatome.site.content import LoadedPages, load_pages
 from hnmatome.site.incremental.bodies import BodyRecord, BodyStore, body_key
 from hnmatome.site.incremental.cache import BuildCache, Manifest, OutputRecord
 from hnmatome.site.incremental.decide import bodies_to_render, outputs_to_render
-from hnmatome.site.incremental.reads import forget_remembered
+from hnmatome.site.incremental.reads import Key, forget_remembered
 from hnmatome.site.model import Site, assemble
 from hnmatome.site.output import Stage
 from hnmatome.site.plan import Output, plan_outputs
@@ -48,6 +49,7 @@ from hnmatome.site.view import SiteView, StoredBody
 
 if TYPE_CHECKING:
     from hnmatome.site.render.templates import Templates
+    from hnmatome.site.workers import Outcome
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def build_site(project: Project, options: BuildOptions | None = None,
         finally:
             forget_remembered()
             if own:
-                cache.save()
+                with _Stages(options.log).stage("save"):
+                    cache.save()
 
 
 def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildReport:
@@ -155,12 +158,12 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
     with stages.stage("decide"):
         kept, todo = outputs_to_render(outputs, previous, view, out_dir)
     work = _Renders(view, templates, outputs, kept, todo, previous, out_dir)
-    written, removed, records, search = _render_and_write(project, options, cache, stages,
-                                                          work, jobs)
+    written, removed, records, answers, search = _render_and_write(project, options, cache,
+                                                                   stages, work, jobs)
     pages = sum(1 for output in outputs if output.is_page)
     warnings = site.warnings + ((search.warning,) if search and search.warning else ()) \
         + tuple(cache.problems)
-    cache.set_manifest(name, Manifest(inputs, records, pages, warnings))
+    cache.set_manifest(name, Manifest(inputs, records, answers, pages, warnings))
     cache.views[name] = LastBuild(site, bodies.records, loaded, settings)
     return BuildReport(out_dir, pages, len(written) + len(removed), stages.elapsed(), warnings,
                        search, rendered=len(todo), bodies=bodies.fresh,
@@ -184,7 +187,7 @@ class _Renders:
 def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache,
                       stages: _Stages, work: _Renders, jobs: int
                       ) -> tuple[list[str], list[str], dict[str, OutputRecord],
-                                 SearchReport | None]:
+                                 dict[Key, bytes], SearchReport | None]:
     """The render, search and write stages: into a staging folder, moved into place only
     when all of them succeeded. Returns the files written and removed, the record of every
     output, and the search report."""
@@ -200,7 +203,7 @@ def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache
                             previous or Manifest(), out_dir, _copies(project, outputs),
                             search=options.search)
             outcomes = run_all(job, work.todo, jobs)
-        records = work.kept | {outcome.path: outcome.record for outcome in outcomes}
+        records, answers = _records(work, outcomes)
         written = [outcome.path for outcome in outcomes if outcome.written]
         search = None
         if options.search:
@@ -218,7 +221,28 @@ def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache
     except BaseException:
         stage.discard()
         raise
-    return written, removed, records, search
+    return written, removed, records, answers, search
+
+
+def _records(work: _Renders, outcomes: list[Outcome]
+             ) -> tuple[dict[str, OutputRecord], dict[Key, bytes]]:
+    """Every output's record, and the answers they read for the next build: the kept
+    outputs' as the last build saw them (they are the same now), the rendered ones' as they
+    saw them. A query's key is one object however many records read it (workers send their
+    own copies), so the manifest stores it once."""
+    answers: dict[Key, bytes] = {}
+    before = work.previous.answers if work.previous else {}
+    for record in work.kept.values():
+        for key in record.reads:
+            answers[key] = before[key]
+    one: dict[Key, Key] = {key: key for key in answers}
+    records = dict(work.kept)
+    for outcome in outcomes:
+        for key, digest in outcome.answers:
+            answers[one.setdefault(key, key)] = digest
+        reads = tuple(one[key] for key in outcome.record.reads)
+        records[outcome.path] = outcome.record._replace(reads=reads)
+    return records, answers
 
 
 def output_name(project: Project, out_dir: Path) -> str:

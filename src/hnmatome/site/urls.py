@@ -12,6 +12,7 @@ Three forms of one address appear in the code, and they are kept apart on purpos
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -23,6 +24,7 @@ _GO_SPACES = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
     chr(c) for c in range(0x2000, 0x200B)
 )
 _HEX = frozenset("0123456789abcdefABCDEF")
+_KEPT_ASCII = re.compile(r"[A-Za-z0-9./\\_#+~@-]*")  # ASCII that `sanitize` keeps as it is
 # What Go's URL.EscapedPath leaves alone: unreserved characters plus these sub-delimiters, and
 # '%' because `sanitize` only lets a '%' through as the start of a valid %XX escape.
 _PATH_SAFE = "/$&+,:;=@~%"
@@ -51,6 +53,8 @@ def sanitize(text: str) -> str:
     digits, marks and `./\\_#+~-@` (and `%XX`) are kept; each ASCII space becomes '-'; a run of
     other whitespace becomes one '-' before the next kept character unless a '-' was just
     kept; everything else is dropped. Case is kept."""
+    if _KEPT_ASCII.fullmatch(text):  # a folder name or slug: nothing to do
+        return text
     text = text.replace(" ", "-")
     out: list[str] = []
     after_hyphen = False

@@ -49,7 +49,7 @@ class SiteView:
         self._site = site
         self.files = files or {}
         self.bodies = bodies
-        self.answers: dict[tuple[Any, ...], tuple[Any, bytes]] = {}
+        self.answers: dict[tuple[Any, ...], tuple[Any, bytes, tuple[Any, ...]]] = {}
         self._targets: dict[str, str] | None = None
 
     # -- the site -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from hnmatome.core.settings import Settings
 from hnmatome.site.content import LoadedPages, SourcePage, with_body
 from hnmatome.site.incremental.bodies import BodyRecord, BodyStore, content_digest, encode
 from hnmatome.site.incremental.cache import Manifest, OutputRecord, stamp_of
-from hnmatome.site.incremental.reads import recording
+from hnmatome.site.incremental.reads import Key, recording
 from hnmatome.site.model import RenderedBody, stats_of
 from hnmatome.site.output import OutputTree
 from hnmatome.site.plan import COPIED, Output
@@ -31,7 +31,7 @@ from hnmatome.site.search.stage import post_url
 from hnmatome.site.search.text import SearchRecord, page_record
 from hnmatome.site.view import SiteView
 
-PARALLEL_FROM = 64  # fewer items than this are rendered here: starting workers costs more
+PARALLEL_FROM = 16  # fewer items than this are rendered here: starting workers costs more
 CHUNK = 16  # items per task: bodies differ a lot in size, small tasks balance the workers
 MAX_REPORTED_ERRORS = 50
 ErrorTuple = tuple[str, str | None, int | None, str | None]
@@ -40,6 +40,9 @@ Result = TypeVar("Result")
 
 
 class Job(Protocol[Item, Result]):
+    def prepare(self, items: Sequence[Item]) -> None:
+        """Load what every item needs, once, before workers fork and share it."""
+
     def run(self, items: Sequence[Item]) -> tuple[list[Result], list[ErrorTuple]]: ...
 
 
@@ -62,6 +65,8 @@ def run_all(job: Job[Item, Result], items: Sequence[Item], jobs: int) -> list[Re
     global _job
     results: list[Result] = []
     errors: list[ErrorTuple] = []
+    if items:
+        job.prepare(items)
     if jobs <= 1 or len(items) < PARALLEL_FROM or not _can_fork():
         results, errors = job.run(items)
     else:
@@ -137,6 +142,9 @@ class BodyJob:
     store: BodyStore
     _renderer: Any = field(default=None, init=False)  # a PageRenderer, made when needed
 
+    def prepare(self, rels: Sequence[str]) -> None:
+        self._page_renderer()
+
     def run(self, rels: Sequence[str]) -> tuple[list[tuple[str, BodyRecord]], list[ErrorTuple]]:
         found: list[tuple[str, BodyRecord]] = []
         errors: list[ErrorTuple] = []
@@ -153,15 +161,18 @@ class BodyJob:
         """The body of `rel` rendered now, not stored (its stored copy was lost)."""
         return self._render_body(rel).html
 
-    def _render_body(self, rel: str) -> RenderedBody:
+    def _page_renderer(self) -> Any:
         if self._renderer is None:
             # the markdown stack loads with the first body a build renders (most rebuilds
             # render none)
             from hnmatome.site.markup.shortcodes import PageRenderer
 
             self._renderer = PageRenderer(self.templates_dir, self.compiled_dir)
+        return self._renderer
+
+    def _render_body(self, rel: str) -> RenderedBody:
         page = with_body(self.pages[rel], self.loaded, self.content_dir, self.settings)
-        return self._renderer.render(page, ShortcodeSite(self.view))  # type: ignore[no-any-return]
+        return self._page_renderer().render(page, ShortcodeSite(self.view))  # type: ignore[no-any-return]
 
     def _render(self, rel: str, packs: Any) -> BodyRecord:
         with recording() as reads:
@@ -180,6 +191,7 @@ class Outcome(NamedTuple):
     path: str
     kind: str
     record: OutputRecord
+    answers: tuple[tuple[Key, bytes], ...]  # the digest of each answer it read
     written: bool  # False: the file the last build left holds these very bytes
     search: SearchRecord | None = None  # the searchable text of a post page
 
@@ -196,6 +208,9 @@ class OutputJob:
     out_dir: Path
     copies: Mapping[str, Path]  # output path -> the file it copies
     search: bool = False  # read the searchable text of post pages
+
+    def prepare(self, numbers: Sequence[int]) -> None:
+        self.templates.load_all()
 
     def run(self, numbers: Sequence[int]) -> tuple[list[Outcome], list[ErrorTuple]]:
         found: list[Outcome] = []
@@ -216,7 +231,8 @@ class OutputJob:
                 digest = bytes.fromhex(self.view.file(_project_path(output)))
             written = self.tree.copy(output.path, source, output.source)
             return Outcome(output.path, output.kind, OutputRecord(
-                tuple(output), tuple(reads.items()), digest, stamp_of(written)), True)
+                tuple(output), tuple(reads), digest, stamp_of(written)), tuple(reads.items()),
+                True)
         with recording() as reads:
             data = render_output(output, self.view, self.templates)
         content = content_digest(data)
@@ -224,14 +240,14 @@ class OutputJob:
         stamp = known.found_at(f"{self.out_dir}/{output.path}") \
             if known is not None and known.content == content else None
         if stamp is not None:  # the file there holds these very bytes
-            record = OutputRecord(tuple(output), tuple(reads.items()), content, stamp)
-            return Outcome(output.path, output.kind, record, False)
+            record = OutputRecord(tuple(output), tuple(reads), content, stamp)
+            return Outcome(output.path, output.kind, record, tuple(reads.items()), False)
         text = None
         if self.search and output.kind == "post":  # its searchable text, read while at hand
             text = page_record(data.decode("utf-8"), post_url(output.path))
         written = self.tree.write(output.path, data, output.source)
-        record = OutputRecord(tuple(output), tuple(reads.items()), content, stamp_of(written))
-        return Outcome(output.path, output.kind, record, True, text)
+        record = OutputRecord(tuple(output), tuple(reads), content, stamp_of(written))
+        return Outcome(output.path, output.kind, record, tuple(reads.items()), True, text)
 
 
 def _project_path(output: Output) -> str:

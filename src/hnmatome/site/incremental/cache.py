@@ -6,9 +6,9 @@ renders only what changed.
 - `pages.pickle`: parsed front matter of every page, by the file's digest (site/content.py).
 - `bodies.pickle` and `bodies/*.pack`: rendered bodies by content (incremental/bodies.py).
 - `out-<name>.pickle`, one manifest per output directory: for every output file, what it read
-  (incremental/reads.py) with the answers' digests, the digest of its bytes and the stat
-  stamp of the file the build left. A build whose inputs all match the manifest's does
-  nothing at all.
+  (incremental/reads.py), the digest of its bytes and the stat stamp of the file the build
+  left; and the digest of every answer those reads got. A build whose inputs all match the
+  manifest's does nothing at all.
 - `search.pickle`: the searchable text of every post page, by the page's digest
   (site/search/); the index shards themselves are in .cache/hnmatome/search/.
 - `jinja/`: compiled templates (Jinja's bytecode cache).
@@ -60,7 +60,7 @@ class OutputRecord(NamedTuple):
     """One output of the last build (a tuple: a manifest holds ~9,000)."""
 
     output: tuple[Any, ...]  # the planned Output it was made as
-    reads: tuple[tuple[Key, bytes], ...]  # what it read, with the answers' digests
+    reads: tuple[Key, ...]  # what it read (the answers are in Manifest.answers)
     content: bytes  # digest of its bytes
     stamp: Stamp  # size, mtime_ns, inode of the file the build left
 
@@ -93,6 +93,9 @@ class Manifest:
 
     inputs: bytes = b""  # digest of every input of that build
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    # the digest of every answer an output read, as that build saw it: every output reading
+    # a query was made (or kept) with this answer, so one digest per query is enough
+    answers: dict[Key, bytes] = field(default_factory=dict)
     pages: int = 0  # posts and pages it built
     warnings: tuple[str, ...] = ()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hnmatome.site.incremental.bodies import BodyRecord
 from hnmatome.site.incremental.cache import Manifest, OutputRecord
-from hnmatome.site.incremental.reads import answers_same
+from hnmatome.site.incremental.reads import Key, answer_digest, answers_same
 from hnmatome.site.plan import Output
 from hnmatome.site.view import SiteView
 
@@ -33,17 +33,23 @@ def outputs_to_render(outputs: Sequence[Output], previous: Manifest | None, view
                       out_dir: Path) -> tuple[dict[str, OutputRecord], list[int]]:
     """(the last build's outputs that are still right, by path; the numbers of the outputs
     to render). An output is kept when the last build made it as the same output, its file
-    still holds what that build wrote, and everything it read is answered the same."""
+    still holds what that build wrote, and nothing it read is answered differently now."""
     kept: dict[str, OutputRecord] = {}
     todo: list[int] = []
     records = previous.outputs if previous else {}
+    changed = changed_answers(view, previous.answers) if previous else set()
     root = f"{out_dir}/"
     for number, output in enumerate(outputs):
         record = records.get(output.path)
         stamp = record.found_at(root + output.path) if record and record.output == output \
             else None
-        if record is not None and stamp is not None and answers_same(view, record.reads):
+        if record is not None and stamp is not None and changed.isdisjoint(record.reads):
             kept[output.path] = record if stamp == record.stamp else record._replace(stamp=stamp)
         else:
             todo.append(number)
     return kept, todo
+
+
+def changed_answers(view: SiteView, answers: Mapping[Key, bytes]) -> set[Key]:
+    """The queries the last build asked whose answer is another now."""
+    return {key for key, digest in answers.items() if answer_digest(view, key) != digest}

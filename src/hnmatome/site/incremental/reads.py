@@ -57,9 +57,9 @@ def query(method: Method) -> Method:
         found = view.answers.get(key)
         if found is None:
             value = method(view, *arguments)
-            found = view.answers[key] = (value, digest_of(value))
+            found = view.answers[key] = (value, digest_of(value), key)
         if _recordings:
-            record(key, found[1])
+            record(found[2], found[1])  # one key object per query: shared by the records
         return found[0]
 
     return answered  # type: ignore[return-value]
@@ -100,25 +100,20 @@ class Opaque(TypeError):
 def digest_of(value: Any) -> bytes:
     """A digest of everything in `value`, a query's answer: plain data (strings, numbers,
     dates, tuples, dicts, frozen dataclasses of those), whose repr shows all of it. The parts
-    of a tuple are digested one by one, so a list of posts costs a digest per post, each
-    remembered (posts are shared by the answers of one build)."""
+    of a tuple are digested one by one, and a dataclass instance once per build (posts and
+    terms are shared by many answers)."""
     if type(value) is tuple:
-        return _hash(b"(" + b"".join(map(_part, value)))
-    return _hash(_text(value).encode("utf-8", "surrogatepass"))
+        return _hash(b"(" + b"".join(map(digest_of, value)))
+    if not hasattr(value, "__dataclass_fields__"):
+        return _hash(_text(value).encode("utf-8", "surrogatepass"))
+    found = _remembered.get(id(value))
+    if found is None or found[0] is not value:  # kept with the value: its id is not reused
+        text = _text(value).encode("utf-8", "surrogatepass")
+        found = _remembered[id(value)] = (value, _hash(text))
+    return found[1]
 
 
 _remembered: dict[int, tuple[Any, bytes]] = {}
-
-
-def _part(value: Any) -> bytes:
-    """The digest of one item of a tuple; remembered for dataclass instances (with a
-    reference, so the id is not reused while remembered)."""
-    if not hasattr(value, "__dataclass_fields__"):
-        return digest_of(value)
-    found = _remembered.get(id(value))
-    if found is None or found[0] is not value:
-        found = _remembered[id(value)] = (value, digest_of(value))
-    return found[1]
 
 
 def forget_remembered() -> None:

@@ -9,6 +9,7 @@ reads (and its build records) only what its templates use."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from collections.abc import Callable, MutableMapping
@@ -107,6 +108,14 @@ class Templates:
         self.env.context_class = LazyContext
         self.env.filters.update(date_ja=date_ja, date_short=date_short, date_iso=date_iso,
                                 month_label=month_label)
+
+    def load_all(self) -> None:
+        """Load (compile, or read compiled) every page template now: before workers fork,
+        so they share them. A broken template is reported when a page renders it."""
+        for name in self.env.list_templates(filter_func=lambda name: not name.startswith(
+                "shortcodes/")):
+            with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):
+                self.env.get_template(name)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
