@@ -19,7 +19,6 @@ from reader_support import public_file, reader_site
 from site_support import REPO_ROOT, build, parse_html
 
 from hnmatome.cli import main
-from hnmatome.site import workers as site_workers
 from hnmatome.site.search import index as search_index
 from hnmatome.site.search import stage as search_stage
 from hnmatome.site.search import text as search_text
@@ -190,7 +189,7 @@ def test_an_edit_reads_only_the_changed_pages_and_indexes_only_their_shard(
         parsed.append(url)
         return original(html, url)
 
-    for module in (site_workers, search_stage):  # render reads new pages, search kept ones
+    for module in (search_text, search_stage):  # render reads new pages, search kept ones
         monkeypatch.setattr(module, "page_record", spy)
     post = root / "content" / "posts" / "2025_03" / "bread" / "index.md"
     post.write_text(post.read_text(encoding="utf-8") + "\n追記: 天然酵母。\n",

@@ -27,8 +27,6 @@ from hnmatome.site.output import OutputTree
 from hnmatome.site.plan import COPIED, Output
 from hnmatome.site.render.outputs import render_output
 from hnmatome.site.render.templates import Templates
-from hnmatome.site.search.stage import post_url
-from hnmatome.site.search.text import SearchRecord, page_record
 from hnmatome.site.view import SiteView
 
 PARALLEL_FROM = 16  # fewer items than this are rendered here: starting workers costs more
@@ -193,7 +191,7 @@ class Outcome(NamedTuple):
     record: OutputRecord
     answers: tuple[tuple[Key, bytes], ...]  # the digest of each answer it read
     written: bool  # False: the file the last build left holds these very bytes
-    search: SearchRecord | None = None  # the searchable text of a post page
+    search: Any = None  # the searchable text of a post page (search/text.SearchRecord)
 
 
 @dataclass
@@ -244,6 +242,9 @@ class OutputJob:
             return Outcome(output.path, output.kind, record, tuple(reads.items()), False)
         text = None
         if self.search and output.kind == "post":  # its searchable text, read while at hand
+            from hnmatome.site.search.stage import post_url
+            from hnmatome.site.search.text import page_record
+
             text = page_record(data.decode("utf-8"), post_url(output.path))
         written = self.tree.write(output.path, data, output.source)
         record = OutputRecord(tuple(output), tuple(reads), content, stamp_of(written))
