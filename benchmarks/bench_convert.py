@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from hnmatome import thread_yaml  # noqa: E402
 from hnmatome.convert import run as convert_module  # noqa: E402
 from hnmatome.convert.run import convert_changed  # noqa: E402
 from hnmatome.convert.status import collect_status  # noqa: E402
+from hnmatome.core import thread_yaml  # noqa: E402
 from hnmatome.core.project import open_project  # noqa: E402
 
 PHRASES = ("これは面白い視点だと思う。", "実際に使ってみたけど、",

@@ -21,9 +21,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from hnmatome.content import SourcePage, load_content  # noqa: E402
 from hnmatome.core.settings import Settings  # noqa: E402
-from hnmatome.shortcodes import PageRenderer  # noqa: E402
+from hnmatome.site.content import SourcePage, load_content  # noqa: E402
+from hnmatome.site.markup.shortcodes import PageRenderer  # noqa: E402
 
 DEFAULT_CONTENT = REPO.parent / "shared" / "corpus" / "kaigai-matome"
 
@@ -65,7 +65,7 @@ def main() -> int:
         return 1
     settings = Settings()
     pages, _ = _timed(f"load {args.content}", lambda: load_content(args.content, settings))
-    renderer = PageRenderer(REPO / "templates", settings)
+    renderer = PageRenderer(REPO / "templates")
     context = StubContext()
     profiler = cProfile.Profile() if args.profile else None
     if profiler:

@@ -20,12 +20,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "tests"))
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "translate")]
 
 from fake_llm import FakeLLM  # noqa: E402
 from translate_support import make_project, run, sample_thread  # noqa: E402
 
-from hnmatome import thread_yaml  # noqa: E402
+from hnmatome.core import thread_yaml  # noqa: E402
 from hnmatome.core.project import Project  # noqa: E402
 from hnmatome.core.settings import Settings  # noqa: E402
 from hnmatome.translate.site_tags import site_tags  # noqa: E402

@@ -29,7 +29,7 @@ from hnmatome.site.render.outputs import render_output
 from hnmatome.site.render.templates import Templates
 from hnmatome.site.view import SiteView
 
-PARALLEL_FROM = 16  # fewer items than this are rendered here: starting workers costs more
+PARALLEL_FROM = 64  # fewer items than this are rendered here: starting workers costs more
 CHUNK = 16  # items per task: bodies differ a lot in size, small tasks balance the workers
 MAX_REPORTED_ERRORS = 50
 ErrorTuple = tuple[str, str | None, int | None, str | None]
