@@ -160,3 +160,15 @@ def test_bodies_in_feeds_are_escaped_with_absolute_links_and_no_forbidden_charac
 def test_an_empty_body_closes_its_element() -> None:
     view = _view_with_bodies({"posts/a/index.md": "<p>x</p>", "posts/b/index.md": "\x01"})
     assert b"<content:encoded />\n" in feed(Output("index.xml", "feed"), view)
+
+
+@pytest.mark.parametrize("value", ["2025-02-10T08:38:56+09:00", "2025-12-31T23:59:59+00:00",
+                                   "0999-01-02T03:04:05-05:30", "2025-06-01T00:00:00"])
+def test_rfc822_dates_are_what_email_utils_writes(value: str) -> None:
+    from datetime import datetime
+    from email.utils import format_datetime
+
+    from hnmatome.site.render.templates import date_rfc822
+
+    when = datetime.fromisoformat(value)
+    assert date_rfc822(when) == format_datetime(when)

@@ -37,7 +37,6 @@ from hnmatome.site.incremental.reads import Key, forget_remembered
 from hnmatome.site.model import Site, assemble
 from hnmatome.site.output import Stage
 from hnmatome.site.plan import Output, plan_outputs
-from hnmatome.site.search.index import SearchReport
 from hnmatome.site.sources import (
     SourceFiles,
     asset_versions,
@@ -49,6 +48,7 @@ from hnmatome.site.view import SiteView, StoredBody
 
 if TYPE_CHECKING:
     from hnmatome.site.render.templates import Templates
+    from hnmatome.site.search.index import SearchReport
     from hnmatome.site.workers import Outcome
 
 

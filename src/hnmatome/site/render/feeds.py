@@ -188,5 +188,6 @@ def feed(output: Output, view: SiteView) -> bytes:
         return rss(view, info.title, list_path, view.posts(0, info.feed_items), full=True)
     term = view.term(output.key, output.term)
     name = month_label(term.name) if output.key == "months" else term.name
-    entries = view.term_posts(output.key, output.term, 0, info.feed_items)
+    # (at most as many as there are: the same question a term's first page asks)
+    entries = view.term_posts(output.key, output.term, 0, min(info.feed_items, term.count))
     return rss(view, f"{name} | {info.title}", term.path, entries, full=False)

@@ -14,7 +14,6 @@ import sys
 import traceback
 from collections.abc import Callable, MutableMapping
 from datetime import datetime
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +62,16 @@ def date_iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def date_rfc822(value: datetime) -> str:
-    """'Mon, 10 Feb 2025 08:38:56 +0900', for RSS."""
-    return format_datetime(value)
+    """'Mon, 10 Feb 2025 08:38:56 +0900', for RSS (RFC 822 names are English whatever the
+    locale; a date without an offset says -0000, as email.utils does)."""
+    zone = value.strftime("%z") or "-0000"
+    return (f"{_DAYS[value.weekday()]}, {value.day:02d} {_MONTHS[value.month - 1]} "
+            f"{value.year:04d} {value.hour:02d}:{value.minute:02d}:{value.second:02d} {zone}")
 
 
 class _RecordingEnvironment(jinja2.Environment):
