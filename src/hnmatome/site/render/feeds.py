@@ -11,9 +11,10 @@ feed with the full bodies of the newest posts is most of a cold build's XML time
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hnmatome.site import urls
+from hnmatome.site.incremental.reads import digest_of
 from hnmatome.site.model import Entry
 from hnmatome.site.plan import Output
 from hnmatome.site.render.templates import date_iso, date_rfc822
@@ -77,25 +78,29 @@ def empty(tag: str, **attrib: str) -> str:
     return f"<{tag}{attributes(**attrib)} />\n"
 
 
-class _Bodies:
-    """The full content of the newest posts for the site feeds, made once per body: the
-    two RSS feeds and the Atom feed carry the same ones."""
+class _Made:
+    """What the site feeds share, made once: the full content of a post's body (both RSS
+    feeds and the Atom feed carry it), and a whole RSS item (both RSS feeds list the same
+    posts). Kept by a digest of what it is made from."""
 
     def __init__(self) -> None:
-        self._made: dict[tuple[bytes, str], str] = {}
+        self._made: dict[tuple[object, ...], str] = {}
+
+    def get(self, key: tuple[object, ...], make: Callable[[], str]) -> str:
+        found = self._made.get(key)
+        if found is None:
+            if len(self._made) > 1024:
+                self._made.clear()
+            found = self._made[key] = make()
+        return found
 
     def content(self, view: SiteView, rel: str) -> str:
         body = view.body(rel)
-        key = (body.digest, view.links().origin)
-        found = self._made.get(key)
-        if found is None:
-            if len(self._made) > 512:
-                self._made.clear()
-            found = self._made[key] = feed_content(body.html, key[1])
-        return found
+        origin = view.links().origin
+        return self.get(("body", body.digest, origin), lambda: feed_content(body.html, origin))
 
 
-_bodies = _Bodies()
+_made = _Made()
 
 
 def _with_content(parts: list[str], tag: str, content: str, close: str, **attrib: str) -> str:
@@ -105,6 +110,12 @@ def _with_content(parts: list[str], tag: str, content: str, close: str, **attrib
 
 
 def _item(view: SiteView, entry: Entry, full: bool) -> str:
+    key = ("item", digest_of(entry), full, view.links().base_url,
+           view.body(entry.rel).digest if full else b"")
+    return _made.get(key, lambda: _make_item(view, entry, full))
+
+
+def _make_item(view: SiteView, entry: Entry, full: bool) -> str:
     link = view.links().permalink(entry.path)
     parts = ["<item>\n", element("title", entry.title), element("link", link),
              element("guid", link, isPermaLink="true")]
@@ -115,7 +126,7 @@ def _item(view: SiteView, entry: Entry, full: bool) -> str:
     parts.extend(element("category", tag.name) for tag in entry.tags)
     if not full:
         return "".join(parts) + "</item>\n"
-    return _with_content(parts, "content:encoded", _bodies.content(view, entry.rel),
+    return _with_content(parts, "content:encoded", _made.content(view, entry.rel),
                          "</item>\n")
 
 
@@ -151,7 +162,7 @@ def _atom_entry(view: SiteView, entry: Entry) -> str:
     parts.extend(empty("atom:category", term=xml_text(tag.name)) for tag in entry.tags)
     if entry.summary:
         parts.append(element("atom:summary", entry.summary, type="text"))
-    return _with_content(parts, "atom:content", _bodies.content(view, entry.rel),
+    return _with_content(parts, "atom:content", _made.content(view, entry.rel),
                          "</atom:entry>\n", type="html")
 
 
