@@ -283,7 +283,8 @@ def _bodies(project: Project, settings: Settings, sources: SourceFiles, loaded: 
     """Every page's body: from the cache while still good, else rendered now."""
     shortcodes = sorted((path, digest) for path, digest in sources.templates.items()
                         if path.startswith("shortcodes/"))
-    environment = repr((shortcodes, settings_text(settings))).encode("utf-8", "surrogatepass")
+    environment = hashlib.blake2b(repr((shortcodes, settings_text(settings))).encode(
+        "utf-8", "surrogatepass"), digest_size=16).digest()
     pages = {page.rel: page for page in loaded.pages if page.rel in site.positions}
     keys = {rel: body_key(environment, rel, page.source_hash) for rel, page in pages.items()}
     from hnmatome.site.workers import BodyJob, run_all
