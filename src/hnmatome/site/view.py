@@ -151,7 +151,8 @@ class SiteView:
     def _ref_targets(self) -> dict[str, str]:
         if self._targets is None:
             site = self._site
-            found = {"": urls.HOME}
+            # the home page and the post list are always there, posts or not
+            found = {"": urls.HOME, urls.POSTS_SECTION: urls.section_path(urls.POSTS_SECTION)}
             for section in {e.rel.split("/", 1)[0] for e in site.posts if "/" in e.rel}:
                 found[section] = urls.section_path(section)
             for taxonomy in site.taxonomies:
