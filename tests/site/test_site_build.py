@@ -325,3 +325,20 @@ def test_template_mistakes_name_the_template_and_line(site: Path) -> None:
         build(site)
     assert caught.value.path == home and caught.value.line == 3
     assert (site / "public" / "index.html").read_bytes() == before
+
+
+def test_a_broken_template_is_one_error_however_many_pages_use_it(tmp_path: Path) -> None:
+    from cache_support import small_site
+
+    from hnmatome.core.errors import UserError
+
+    site = small_site(tmp_path / "site")
+    template = site / "templates" / "post.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{{ entry.title }}</h1>", "{{ entry.nosuch() }}</h1>", 1), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        build(site)
+    error = caught.value
+    assert not hasattr(error, "errors") or len(error.errors) == 1  # not six times
+    assert "post.html" in str(error.path) and error.line and "(in 6 pages)" in error.message
+    assert error.hint

@@ -98,12 +98,24 @@ def _collect(errors: list[ErrorTuple], exc: UserError) -> None:
 
 
 def _raise(errors: list[ErrorTuple]) -> None:
-    found = sorted((UserError(*error) for error in errors),
+    """Raise the errors found, each once: a broken template fails every page that uses it,
+    and saying so once per page buries the one thing to fix."""
+    counts: dict[ErrorTuple, int] = {}
+    for error in errors:
+        counts[error] = counts.get(error, 0) + 1
+    found = sorted((_once(error, count) for error, count in counts.items()),
                    key=lambda error: (str(error.path), error.line or 0))
     if len(found) == 1:
         raise found[0]
     if found:
         raise UserErrors(found[:MAX_REPORTED_ERRORS])
+
+
+def _once(error: ErrorTuple, count: int) -> UserError:
+    message, path, line, hint = error
+    if count > 1:
+        message = f"{message} (in {count} pages)"
+    return UserError(message, path, line, hint)
 
 
 # --------------------------------------------------------------------------- bodies

@@ -128,13 +128,15 @@ class Templates:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise UserError(f"template error: {exc.message}", exc.filename or self._path(name),
-                            exc.lineno) from exc
+                            exc.lineno, hint="fix the Jinja syntax on that line") from exc
         except jinja2.TemplateNotFound as exc:
             raise UserError(f"template {exc.name!r} not found", self.directory,
                             hint="restore it from the hnmatome repository's templates/") from exc
         except jinja2.TemplateError as exc:
             path, line = self._failing_line(name)
-            raise UserError(f"template error: {exc}", path, line) from exc
+            raise UserError(f"template error: {exc}", path, line,
+                            hint="docs/reader-features.md lists the names each template is "
+                                 "given") from exc
 
     def _path(self, name: str) -> Path:
         return self.directory / name
