@@ -113,3 +113,44 @@ def test_a_folder_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: P
             Stage.full(locked / "public")
     finally:
         os.chmod(locked, 0o700)
+
+
+@pytest.mark.parametrize("where", ["staging", "file", "swap"])
+def test_an_output_folder_that_cannot_be_written_is_an_error_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """(Root writes anywhere, so the refusals are made here: what a read-only folder, a full
+    disk or a lost permission answers.)"""
+    from cache_support import small_site
+    from site_support import build
+
+    from hnmatome.site import output
+
+    site = small_site(tmp_path / "site")
+    denied = PermissionError(13, "Permission denied")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise denied
+
+    if where == "staging":
+        monkeypatch.setattr(output.tempfile, "mkdtemp", refuse)
+    elif where == "file":
+        monkeypatch.setattr(output, "write_new", refuse)
+    else:
+        monkeypatch.setattr(output.Stage, "_replace_target", refuse)
+    with pytest.raises(UserError) as caught:
+        build(site, jobs=1)
+    assert "Permission denied" in str(caught.value) and caught.value.hint
+    assert not [path.name for path in site.iterdir() if path.name.startswith(".public.")]
+    assert not (site / "public").exists()
+
+
+def test_a_build_cache_that_cannot_be_written_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    from cache_support import small_site
+    from site_support import build
+
+    site = small_site(tmp_path / "site")
+    (site / ".cache").write_text("a file where the cache folder goes", encoding="utf-8")
+    report = build(site)
+    assert any("build cache" in warning for warning in report.warnings)
+    assert (site / "public" / "index.html").is_file()
+    assert build(site).mode == "full"  # and again: nothing remembered, nothing broken

@@ -21,6 +21,10 @@ class UserError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled whole (a worker process sends it back), not as Exception's args alone
+        return (type(self), (self.message, self.path, self.line, self.hint))
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
@@ -37,6 +41,9 @@ class UserErrors(UserError):
     def __init__(self, errors: list[UserError]) -> None:
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -71,9 +71,10 @@ class OutputTree:
         except (IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
             raise self._clash(rel, source) from exc
         except OSError as exc:
-            raise UserError(f"cannot write {rel} into {self.root}: {exc.strerror or exc}",
-                            hint="check that the output folder is writable and has room")\
-                from exc
+            raise OutputUnwritable(f"cannot write {rel} into {self.root}: "
+                                   f"{exc.strerror or exc}",
+                                   hint="check that the output folder is writable and has "
+                                        "room") from exc
 
     def _clash(self, rel: str, source: str) -> UserError:
         """A file where a folder must be (or the reverse): name who wrote the other one."""
@@ -84,6 +85,11 @@ class OutputTree:
         other = others[0] if others else "another output"
         return UserError(f"{source} and {other} both want {rel} (one as a file, one as a folder)",
                          hint="rename one of them so their URLs differ")
+
+
+class OutputUnwritable(UserError):
+    """The output folder refused a file: the build stops at once (every other file would
+    fail alike)."""
 
 
 def staged_name(rel: str) -> str:

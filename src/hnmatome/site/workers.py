@@ -6,6 +6,7 @@ bodies into pack files), so no page travels back through a pipe."""
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import threading
@@ -23,7 +24,7 @@ from hnmatome.site.incremental.bodies import BodyRecord, BodyStore, content_dige
 from hnmatome.site.incremental.cache import Manifest, OutputRecord, stamp_of
 from hnmatome.site.incremental.reads import Key, recording
 from hnmatome.site.model import RenderedBody, stats_of
-from hnmatome.site.output import OutputTree
+from hnmatome.site.output import OutputTree, OutputUnwritable
 from hnmatome.site.plan import COPIED, Output
 from hnmatome.site.render.outputs import render_output
 from hnmatome.site.render.templates import Templates
@@ -164,7 +165,10 @@ class BodyJob:
                 found.append((rel, self._render(rel, packs)))
             except UserError as exc:
                 _collect(errors, exc)
-        packs.close()
+        try:
+            packs.close()
+        except OSError:  # the cache cannot be written: pages render these bodies again
+            found = [(rel, dataclasses.replace(record, pack="")) for rel, record in found]
         return found, errors
 
     def render_html(self, rel: str) -> str:
@@ -228,6 +232,8 @@ class OutputJob:
         for number in numbers:
             try:
                 found.append(self._produce(self.outputs[number]))
+            except OutputUnwritable:
+                raise
             except UserError as exc:
                 _collect(errors, exc)
             if len(errors) >= MAX_REPORTED_ERRORS:

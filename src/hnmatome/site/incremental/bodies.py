@@ -67,6 +67,8 @@ class BodyStore:
         return None if data is None else decode(data)
 
     def read_bytes(self, record: BodyRecord) -> bytes | None:
+        if not record.pack:
+            return None  # never stored
         try:
             with open(self.directory / record.pack, "rb") as handle:
                 handle.seek(record.offset)

@@ -154,7 +154,10 @@ class BuildCache:
         if self.directory is None:
             return None
         folder = self.directory / "jinja"
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None  # templates are compiled afresh
         return folder
 
     def _same_code(self) -> bool:
@@ -172,13 +175,20 @@ class BuildCache:
         if self.directory is None:
             yield
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(self.directory.parent / "build.lock")
         try:
+            self.directory.mkdir(parents=True, exist_ok=True)
             lock.acquire(timeout=0)
         except filelock.Timeout:
             waiting()
             lock.acquire()
+        except OSError as exc:  # a cache folder that cannot be written: build without it
+            self.problems.append(f"the build cache in {self.directory} cannot be written "
+                                 f"({exc.strerror or exc}); every build is a full one until "
+                                 "it can")
+            self.directory = None
+            yield
+            return
         try:
             if self._fresh and not self._emptied:
                 self._empty()  # what another version of the code (or --clean) left
@@ -290,7 +300,8 @@ class BuildCache:
                 bodies.update({key: record for key, record in theirs.items()
                                if key not in bodies or record.used > bodies[key].used})
         limit = time.time() - BODY_LIFETIME
-        for key in [key for key, record in bodies.items() if record.used < limit]:
+        for key in [key for key, record in bodies.items()
+                    if record.used < limit or not record.pack]:  # old, or never stored
             del bodies[key]
         self._compact(bodies)
         self._write(name, bodies)
