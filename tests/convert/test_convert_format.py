@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from convert_support import fold_layout, make_thread, quote_count
+from convert_support import fold_layout, make_thread, quote_count, render_post
 
 from hnmatome.convert.post_format import Post, format_post, output_hash, slugify, thread_slug
 from hnmatome.core.errors import UserError
@@ -52,7 +53,7 @@ def test_body_layout_matches_the_reference_post() -> None:
     assert body.endswith('\n\n[記事一覧へ]({{% ref "/posts/" %}})\n')
     first = body.split("\n\n")[2]
     assert first == ('{{<matomeQuote body="なるほど（1）<br>二行目" userName="user0" '
-                     'createdAt="2025/02/10 09:00:00" color="" depth="0">}}')
+                     'createdAt="2025-02-10T00:00:00" color="" depth="0">}}')
 
 
 def test_front_matter_keys_and_values() -> None:
@@ -97,12 +98,39 @@ def test_post_date_is_the_posting_day_in_the_site_timezone() -> None:
     assert post_of(late, utc).rel_path.startswith("2025_02/2025_02_28_")
 
 
-def test_comment_times_are_shown_in_the_site_timezone() -> None:
+def test_comment_times_are_written_in_utc_as_the_reference_blog_writes_them() -> None:
+    # The reference blog (../shared/seeds/003_*.txt) writes createdAt as UTC without an offset,
+    # and the renderer reads it so: the site timezone must not shift it.
+    thread = make_thread(3)
+    thread["comments"][0]["time"] = "2025-02-10T23:59:59Z"
+    thread["comments"][1]["time"] = "2025-02-11T08:59:58+09:00"
+    thread["comments"][2]["time"] = "2025-02-10T23:59:57"  # no offset: UTC, as fetch writes it
+    for settings in (UNLIMITED, Settings(timezone="UTC"), Settings(timezone="America/New_York")):
+        text = post_of(thread, settings).text
+        assert 'createdAt="2025-02-10T23:59:59"' in text
+        assert 'createdAt="2025-02-10T23:59:58"' in text
+        assert 'createdAt="2025-02-10T23:59:57"' in text
+
+
+def test_a_converted_comment_time_renders_as_the_time_it_was_posted(tmp_path: Path) -> None:
     thread = make_thread(1)
     thread["comments"][0]["time"] = "2025-02-10T23:59:59Z"
-    assert 'createdAt="2025/02/11 08:59:59"' in post_of(thread).text
-    utc = Settings(timezone="UTC")
-    assert 'createdAt="2025/02/10 23:59:59"' in post_of(thread, utc).text
+    post = post_of(thread, Settings())  # Asia/Tokyo
+    path = tmp_path / "content" / "posts" / post.rel_path
+    path.parent.mkdir(parents=True)
+    path.write_text(post.text, encoding="utf-8")
+    html = render_post(path, tmp_path / "content")
+    assert 'datetime="2025-02-10T23:59:59Z"' in html
+
+
+@pytest.mark.shared
+def test_created_at_has_the_format_of_the_reference_post(shared_dir: Path) -> None:
+    seed = (shared_dir / "seeds" / "003_6a8c619fcc65abb0.txt").read_text(encoding="utf-8")
+    reference = re.findall(r'createdAt="([^"]*)"', seed)
+    ours = re.findall(r'createdAt="([^"]*)"', post_of(make_thread(5)).text)
+    shape = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+    assert reference and ours
+    assert all(shape.fullmatch(value) for value in [*reference, *ours])
 
 
 @pytest.mark.parametrize(("override", "folder", "front"), [

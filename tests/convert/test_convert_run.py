@@ -221,3 +221,69 @@ def test_many_posts_are_rendered_in_worker_processes_with_the_same_result(
         assert path.read_bytes() == twin.read_bytes()
     assert [(e.message, e.path) for e in report.errors] == [
         (e.message, parallel.thread_path(799)) for e in expected.errors]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("id: 300\ntitle: x\ncomments:\n- id: 301\n  text hello\n  by: someone\n", 5),  # no ':'
+    ("id: 300\ntitle: x\ncomments:\n- id: 301\n  by: someone\n  text hello\n", 6),  # last line
+    ("id: 300\ntitle: 'unclosed\ncomments: []\n", 2),  # where the quote opens
+    ("id: 300\ntags: [a, b\ncomments: []\n", 2),  # the list never closed
+    ("id: 300\ntitle: x\ncomments:\n- id: 301\n  ja: 注意: ここ\n", 5),  # ':' needs quotes
+    ("id: 300\ntitle: x\n\ttags: []\n", 3),  # a tab
+    ("id: 300\ntitle: a\x07b\ncomments: []\n", 2),  # a control character
+])
+def test_a_yaml_mistake_is_reported_on_its_own_line(project: Project, text: str,
+                                                    line: int) -> None:
+    project.thread_path(300).write_text(text, encoding="utf-8")
+    report = convert_changed(project)
+    assert [(e.path, e.line) for e in report.errors] == [(project.thread_path(300), line)]
+    assert "invalid YAML" in report.errors[0].message
+
+
+def test_a_hand_edited_post_is_named_by_convert_not_by_every_build(
+        project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    from hnmatome.cli.build import convert_first
+
+    hand = project.posts_dir / "2025_02" / "sample" / "index.md"
+    hand.parent.mkdir(parents=True)
+    text = "+++\ntitle = 'written by hand'\nhnid = 100\n+++\n\nmine\n"
+    hand.write_text(text, encoding="utf-8")
+    for _ in range(2):  # what `python build.py` runs first, every time
+        convert_first(project, quiet=False)
+    out = capsys.readouterr().out
+    assert "wrote content/posts/2025_02/2025_02_10_second_thread/index.md" in out
+    assert "left alone" not in out and "edited by hand" not in out
+    assert main(["-C", str(project.root), "convert"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("left alone content/posts/2025_02/sample/index.md") == 1
+    assert hand.read_text(encoding="utf-8") == text
+
+
+def test_a_comment_without_text_is_named_never_dropped_silently(
+        project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    from hnmatome.cli.build import convert_first
+    from hnmatome.convert.status import collect_status
+
+    path = project.thread_path(100)
+    thread = thread_yaml.load(path)
+    first, second, third = thread["comments"]  # 101, 102 (reply to 101), 103
+    del first["text"], first["ja"]  # nothing to show: it would vanish from the post
+    second["text"] = None  # `text:` left empty; its `ja` is still shown
+    del third["text"]
+    third["include"] = False  # left out on purpose: nothing to say
+    thread_yaml.save(path, thread)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line_101 = lines.index("- id: 101") + 1
+    assert main(["-C", str(project.root), "convert"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {path}:{line_101}: comment 101 has no `text` (and no `ja`)" in err
+    assert f"warning: {path}:{line_101 + 6}: comment 102 has no `text`" in err
+    assert "hnmatome fetch 100" in err and "comment 103" not in err
+    post = project.posts_dir / "2025_02" / "2025_02_10_first_thread" / "index.md"
+    assert "なるほど（1）" not in post.read_text(encoding="utf-8")
+    assert "これは面白い（2）" in post.read_text(encoding="utf-8")
+    edit_thread(project, 100, title_ja="変更")  # the build converts it again: it says so too
+    convert_first(project, quiet=True)
+    assert "comment 101 has no `text`" in capsys.readouterr().err
+    notes = {row.id: row.notes for row in collect_status(project)}
+    assert "2 comments without `text`" in notes[100]

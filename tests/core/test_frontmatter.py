@@ -76,6 +76,28 @@ def test_yaml_error_names_line() -> None:
     assert "YAML" in caught.value.message
 
 
+@pytest.mark.parametrize(("text", "line"), [
+    ("---\ntitle: ok\ndate: 2025-02-10\nslug\ndraft: false\n---\nbody\n", 4),  # no ':'
+    ("---\ntitle: ok\nslug\n---\nbody\n", 3),  # the same on the last line
+    ("---\ntitle: 'unclosed\ndraft: false\n---\n", 2),  # where the quote opens
+    ("---\ntitle: ok\ntags: [a, b\ndraft: false\n---\n", 3),  # the list never closed
+    ("---\ntitle: ok\ntags: [a,\n  b\n\ndraft: false\n---\n", 4),  # ... over two lines
+    ("---\ntitle: ok\ntags: [a, b\n---\n", 3),
+    ("---\ntitle: ok\nnote: a: b\n---\n", 3),  # a value with ':' needs quotes
+    ("---\na: 1\nb:\n  - x\n - y\n---\n", 5),  # bad indentation
+])
+def test_yaml_error_names_the_line_of_the_mistake(text: str, line: int) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_front_matter(text, PATH)
+    assert caught.value.line == line, caught.value
+
+
+def test_a_control_character_in_yaml_is_an_error_with_its_line() -> None:
+    with pytest.raises(UserError) as caught:
+        parse_front_matter("---\ntitle: ok\nnote: a\x07b\n---\n", PATH)
+    assert (caught.value.path, caught.value.line) == (PATH, 3)
+
+
 def test_yaml_must_be_a_mapping() -> None:
     with pytest.raises(UserError, match="mapping"):
         parse_front_matter("---\n- a\n- b\n---\n", PATH)

@@ -8,7 +8,7 @@ import pytest
 from fake_hn import FakeHN
 
 from hnmatome.cli import main
-from hnmatome.core.errors import UserError
+from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.hn.queue_file import add_ids, read_ids, remove_ids
 
 QUEUE = """# threads to translate
@@ -33,6 +33,24 @@ def test_a_bad_line_is_named_with_its_line_number(tmp_path: Path) -> None:
         read_ids(path)
     assert caught.value.path == path and caught.value.line == 3
     assert "'banana'" in caught.value.message and "#" in (caught.value.hint or "")
+
+
+def test_every_bad_line_is_reported_at_once(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = project_at(tmp_path) / "content" / "queue.txt"
+    path.parent.mkdir()
+    path.write_text("1\nbanana\n# note\n2\nitem?id=x  # typo\n\n-5\n", encoding="utf-8")
+    with pytest.raises(UserErrors) as caught:
+        read_ids(path)
+    assert [(e.path, e.line) for e in caught.value.errors] == [(path, 2), (path, 5), (path, 7)]
+    assert "'banana'" in caught.value.errors[0].message
+    assert "'item?id=x'" in caught.value.errors[1].message
+    for command in (["queue", "list"], ["queue", "add", "3"], ["queue", "remove", "1"]):
+        assert main(["-C", str(tmp_path), *command]) == 1
+        err = capsys.readouterr().err
+        for line in (2, 5, 7):
+            assert f"{path}:{line}: " in err, command
+    assert path.read_text(encoding="utf-8").startswith("1\nbanana\n")  # nothing rewritten
 
 
 def test_add_appends_and_keeps_every_existing_line(tmp_path: Path) -> None:
@@ -85,8 +103,14 @@ def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
 # -- the command ---------------------------------------------------------------------------------
 
 
+def project_at(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("[tool.hnmatome]\n", encoding="utf-8")
+    return root
+
+
 def test_queue_add_list_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = str(tmp_path)
+    root = str(project_at(tmp_path))
     (tmp_path / "content" / "threads").mkdir(parents=True)
     (tmp_path / "content" / "threads" / "5.yaml").write_text("id: 5\n", encoding="utf-8")
     assert main(["-C", root, "queue", "add", "42997340",
@@ -104,7 +128,7 @@ def test_queue_add_list_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def test_queue_add_refuses_malformed_ids_and_changes_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    queue = tmp_path / "content" / "queue.txt"
+    queue = project_at(tmp_path) / "content" / "queue.txt"
     queue.parent.mkdir()
     queue.write_text("1\n", encoding="utf-8")
     assert main(["-C", str(tmp_path), "queue", "add", "2", "item?id=x"]) == 1
@@ -118,6 +142,6 @@ def test_queue_add_top(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     with FakeHN() as hn:
         hn.topstories = [50, 40, 30, 20, 10]
         monkeypatch.setenv("HNMATOME_HN_API", hn.api_base)
-        assert main(["-C", str(tmp_path), "queue", "add", "40", "--top", "3"]) == 0
+        assert main(["-C", str(project_at(tmp_path)), "queue", "add", "40", "--top", "3"]) == 0
         assert hn.count("/v0/topstories.json") == 1
     assert read_ids(tmp_path / "content" / "queue.txt") == [40, 50, 30]

@@ -44,12 +44,16 @@ def convert_first(project: Project, quiet: bool) -> None:
     """Bring posts up to date with content/threads/ so a build never shows stale YAML."""
     if not project.threads_dir.is_dir():
         return
-    from hnmatome.cli.convert import print_report
+    from hnmatome.cli.convert import print_report, print_warnings
     from hnmatome.convert.run import convert_changed
 
     report = convert_changed(project)
-    if not quiet and (report.written or report.edited or report.errors or report.moved):
-        print_report(report, project.root)
+    # Posts edited by hand are not named here, or every build would name them again:
+    # `hnmatome convert` and `hnmatome status` do. Warnings show even with -q (as the build's).
+    if not quiet and (report.written or report.errors or report.moved or report.warnings):
+        print_report(report, project.root, edited=False)
+    elif report.warnings:
+        print_warnings(report)
     report.raise_for_errors()
 
 

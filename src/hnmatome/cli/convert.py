@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,18 +37,32 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_report(report: ConvertReport, root: Path) -> None:
+def print_report(report: ConvertReport, root: Path, *, edited: bool = True) -> None:
+    """What convert did, on stdout; its warnings on stderr. `edited`: also name the posts left
+    alone because they were edited by hand (the build's own convert does not: it would say the
+    same on every build; `hnmatome convert` and `hnmatome status` say it)."""
     for backup in report.backups:
         print(f"saved {_shown(backup, root)} (the hand edit)")
     for old, new in report.moved:
         print(f"moved {_shown(old, root)} -> {_shown(new, root)} (its date or slug changed)")
     for path in report.written:
         print(f"wrote {_shown(path, root)}")
-    for path in report.edited:
-        print(f"left alone {_shown(path, root)}: edited by hand, or not written by convert "
-              "(`hnmatome convert --force` overwrites it after saving a .bak)")
-    print(f"{len(report.written)} written, {len(report.unchanged)} up to date, "
-          f"{len(report.edited)} edited by hand, {len(report.errors)} failed")
+    if edited:
+        for path in report.edited:
+            print(f"left alone {_shown(path, root)}: edited by hand, or not written by convert "
+                  "(`hnmatome convert --force` overwrites it after saving a .bak)")
+    print_warnings(report)
+    counts = [f"{len(report.written)} written", f"{len(report.unchanged)} up to date"]
+    if edited:
+        counts.append(f"{len(report.edited)} edited by hand")
+    if report.warnings:
+        counts.append(f"{len(report.warnings)} warning(s)")
+    print(", ".join([*counts, f"{len(report.errors)} failed"]))
+
+
+def print_warnings(report: ConvertReport) -> None:
+    for notice in report.warnings:
+        print(f"warning: {notice}", file=sys.stderr)
 
 
 def _shown(path: Path, root: Path) -> str:

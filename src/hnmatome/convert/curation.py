@@ -47,6 +47,7 @@ class Comment:
     color: str | None  # None: not set in the YAML
     include: bool | None
     hidden_upstream: bool  # dead or gone
+    has_text: bool = True  # False: no `text` key, or `text:` left blank (fetch writes one)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def _parse_comment(raw: Mapping[str, Any], path: Path) -> Comment:
         return value
 
     ja = typed("ja", (str,), "text")
+    text = typed("text", (str,), "text (quote it: text: '42')")
     color = typed("color", (str,), "a colour such as '#ff5c5c' (or '' for none)")
     if color and not _COLOR.fullmatch(color.strip()):
         raise UserError(f"comment {cid}: `color: {color!r}` is not a colour", path,
@@ -114,11 +116,12 @@ def _parse_comment(raw: Mapping[str, Any], path: Path) -> Comment:
         by=str(raw.get("by") or ""),
         time=str(raw.get("time") or ""),
         replies=typed("replies", (int,), "a number") or 0,
-        body=ja if ja and ja.strip() else str(raw.get("text") or ""),
+        body=ja if ja and ja.strip() else text or "",
         score=typed("score", (int, float), "a number from 0 to 100"),
         color=color.strip() if color is not None else None,
         include=typed("include", (bool,), "true or false"),
         hidden_upstream=bool(raw.get("dead") or raw.get("gone")),
+        has_text=text is not None,
     )
 
 

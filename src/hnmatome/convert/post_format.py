@@ -29,12 +29,16 @@ from hnmatome.convert.curation import (
     rules_for,
     select_comments,
 )
+from hnmatome.convert.notices import Notice, missing_text
 from hnmatome.convert.safe_markdown import encode_inline, encode_param, normalize_text
 from hnmatome.core.errors import UserError
 from hnmatome.core.settings import Settings
 
 # Bump when the post text a given input produces changes, so `convert` redoes every post.
-FORMAT_VERSION = "1"
+# 2: `createdAt` in UTC as 'YYYY-MM-DDThh:mm:ss' (it was the site timezone, which the renderer,
+# like the reference blog, reads as UTC).
+FORMAT_VERSION = "2"
+CREATED_AT_FORMAT = "%Y-%m-%dT%H:%M:%S"  # UTC, no offset: the reference blog's createdAt
 FOLD_SIZE = 30
 OUTPUT_HASH_KEY = "convert_output"
 INPUT_HASH_KEY = "convert_input"
@@ -53,6 +57,7 @@ class Post:
     draft: bool
     text: str
     comment_count: int
+    warnings: tuple[Notice, ...] = ()  # about the thread file; the post is written all the same
 
 
 def hn_item_url(item_id: int) -> str:
@@ -94,8 +99,8 @@ def format_post(thread: Mapping[str, Any], settings: Settings, *, path: Path,
     title = _title(thread)
     slug = thread_slug(item_id, str(thread.get("title") or ""), _optional_str(thread, "slug", path))
     folder = post_folder(day, slug)
-    selected = select_comments(parse_comments(thread.get("comments") or [], path),
-                               rules_for(thread, settings, path))
+    comments = parse_comments(thread.get("comments") or [], path)
+    selected = select_comments(comments, rules_for(thread, settings, path))
     meta: dict[str, Any] = {
         "date": date_text,
         "months": f"{day:%Y/%m}",
@@ -106,18 +111,19 @@ def format_post(thread: Mapping[str, Any], settings: Settings, *, path: Path,
         "hnid": item_id,
         INPUT_HASH_KEY: input_hash,
     }
-    body = format_body(item_id, title, selected, tz, path)
+    body = format_body(item_id, title, selected, path)
     text = f"+++\n{tomli_w.dumps(meta)}{OUTPUT_HASH_KEY} = \"\"\n+++\n\n{body}"
     text = text.replace(f'{OUTPUT_HASH_KEY} = ""\n', f'{OUTPUT_HASH_KEY} = "{output_hash(text)}"\n')
     return Post(hnid=item_id, rel_path=post_rel_path(day, folder), folder=folder, title=title,
-                draft=draft, text=text, comment_count=len(selected))
+                draft=draft, text=text, comment_count=len(selected),
+                warnings=tuple(missing_text(comments, item_id, path)))
 
 
-def format_body(item_id: int, title: str, selected: Sequence[SelectedComment], tz: ZoneInfo,
+def format_body(item_id: int, title: str, selected: Sequence[SelectedComment],
                 path: Path) -> str:
     url = hn_item_url(item_id)
     blocks = [f"> {encode_inline(' '.join(title.split()))}", f"{SOURCE_LABEL}[{url}]({url})"]
-    quotes = [comment_shortcode(s, tz, path) for s in selected]
+    quotes = [comment_shortcode(s, path) for s in selected]
     blocks.extend(quotes[:FOLD_SIZE])
     for number, start in enumerate(range(FOLD_SIZE, len(quotes), FOLD_SIZE), start=1):
         summary = FOLD_SUMMARY.format(number)
@@ -128,9 +134,9 @@ def format_body(item_id: int, title: str, selected: Sequence[SelectedComment], t
     return "\n\n".join(blocks) + "\n"
 
 
-def comment_shortcode(selected: SelectedComment, tz: ZoneInfo, path: Path) -> str:
+def comment_shortcode(selected: SelectedComment, path: Path) -> str:
     comment = selected.comment
-    created = _created_at(comment.time, tz, path, comment.id)
+    created = created_at(comment.time, path, comment.id)
     return (f'{{{{<matomeQuote body="{encode_inline(comment.body)}" '
             f'userName="{encode_param(comment.by)}" createdAt="{created}" '
             f'color="{encode_param(selected.color)}" depth="{selected.depth}">}}}}')
@@ -171,11 +177,13 @@ def _parse_time(value: Any, path: Path, what: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _created_at(value: str, tz: ZoneInfo, path: Path, comment_id: int) -> str:
+def created_at(value: str, path: Path, comment_id: int) -> str:
+    """A comment's `time` (ISO 8601; UTC when it has no offset) as its `createdAt`: UTC,
+    'YYYY-MM-DDThh:mm:ss', as the reference blog writes it and the renderer reads it."""
     if not value:
         return ""
     moment = _parse_time(value, path, f"comment {comment_id}: `time`")
-    return moment.astimezone(tz).strftime("%Y/%m/%d %H:%M:%S")
+    return moment.astimezone(UTC).strftime(CREATED_AT_FORMAT)
 
 
 def _title(thread: Mapping[str, Any]) -> str:

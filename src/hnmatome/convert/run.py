@@ -11,6 +11,7 @@ slug (it moves when the curator changes `date`).
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import threading
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hnmatome.convert.notices import Notice
 from hnmatome.convert.post_format import Post, content_digest, format_post, input_fingerprint
 from hnmatome.convert.post_index import (
     ExistingPost,
@@ -48,6 +50,7 @@ class ConvertReport:
     edited: tuple[Path, ...] = ()  # posts edited by hand, left alone
     backups: tuple[Path, ...] = ()  # `.bak` files written before --force overwrote an edit
     errors: tuple[UserError, ...] = ()
+    warnings: tuple[Notice, ...] = ()  # about threads converted this time (the post written)
 
     def raise_for_errors(self) -> None:
         if len(self.errors) == 1:
@@ -70,10 +73,12 @@ class _Run:
     edited: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     errors: list[UserError] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
     def report(self) -> ConvertReport:
         return ConvertReport(tuple(self.written), tuple(self.unchanged), tuple(self.moved),
-                             tuple(self.edited), tuple(self.backups), tuple(self.errors))
+                             tuple(self.edited), tuple(self.backups), tuple(self.errors),
+                             tuple(self.warnings))
 
 
 def convert_changed(project: Project, ids: Sequence[int] | None = None, *,
@@ -96,6 +101,7 @@ def convert_changed(project: Project, ids: Sequence[int] | None = None, *,
     for (_, existing), rendered in zip(pending, _render_all([j for j, _ in pending]),
                                        strict=True):
         if isinstance(rendered, Post):
+            run.warnings.extend(rendered.warnings)
             _write(run, rendered, existing)
         else:
             run.errors.append(UserError(*rendered))
@@ -176,12 +182,16 @@ def render_job(job: _Job) -> Post | tuple[Any, ...]:
     """Parse and format one thread: pure, so it can run in a worker. A UserError comes back as
     its arguments (an exception with extra fields does not survive pickling)."""
     try:
-        thread = thread_yaml.loads(_decode(job.data, job.path), job.path)
+        text = _decode(job.data, job.path)
+        thread = thread_yaml.loads(text, job.path)
         if thread["id"] != job.item_id:
             raise UserError(f"the file says `id: {thread['id']}` but is named {job.path.name}",
                             job.path, hint=f"rename it to {thread['id']}.yaml or fix the id")
-        return format_post(thread, job.settings, path=job.path, input_hash=job.fingerprint,
+        post = format_post(thread, job.settings, path=job.path, input_hash=job.fingerprint,
                            featureimage=job.featureimage, draft=_draft(thread, job))
+        return dataclasses.replace(post, warnings=tuple(
+            dataclasses.replace(n, line=thread_yaml.comment_line(text, n.comment_id))
+            if n.comment_id is not None else n for n in post.warnings))
     except UserError as exc:
         return (exc.message, exc.path, exc.line, exc.hint)
 

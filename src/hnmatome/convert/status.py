@@ -1,4 +1,10 @@
-"""`status`: every thread on its way from the queue to a published post, in one table."""
+"""`status`: every thread on its way from the queue to a published post, in one table.
+
+Two things are shown of each thread, and the summary line counts both as the table shows them:
+its *state*, how far along the pipeline it is (queued, fetched, draft, published: exactly one),
+and how much of it is *translated* (a thread counts as translated when its title and every
+comment that can be shown have `ja`, whatever its state: a draft can be translated or not).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,8 @@ from hnmatome.core.stat_cache import StatCache
 from hnmatome.hn.queue_file import read_ids
 
 CACHE_NAME = "status.json"
-STATES = ("queued", "fetched", "translated", "draft", "published")
+SUMMARY_KIND = "summary2"  # a new name when _Summary changes, so older entries are not read
+STATES = ("queued", "fetched", "draft", "published")
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,13 @@ class ThreadStatus:
     translated: int  # of those, how many have `ja`
     post: Path | None
     notes: tuple[str, ...]
+    title_translated: bool = False
+
+    @property
+    def fully_translated(self) -> bool:
+        """The title and every comment that can be shown have `ja` (never a queued thread)."""
+        return (self.state != "queued" and self.title_translated
+                and self.translated == self.comments)
 
 
 def collect_status(project: Project) -> list[ThreadStatus]:
@@ -60,8 +74,9 @@ class _Summary:
     comments: int
     translated: int
     review: int
-    complete: bool  # title and every comment translated
+    title_translated: bool
     problem: str = ""
+    no_text: int = 0  # comments without `text` that are not `include: false` (convert warns)
 
 
 def _summary(path: Path, data: bytes) -> _Summary:
@@ -72,19 +87,24 @@ def _summary(path: Path, data: bytes) -> _Summary:
     shown = [c for c in thread["comments"] if not (c.get("dead") or c.get("gone"))]
     translated = sum(1 for c in shown if _filled(c.get("ja")))
     title = str(thread.get("title_ja") or thread.get("title") or "")
+    no_text = sum(1 for c in thread["comments"]
+                  if c.get("text") is None and c.get("include") is not False)
     return _Summary(" ".join(title.split()), len(shown), translated,
                     sum(1 for c in shown if c.get("needs_review")),
-                    _filled(thread.get("title_ja")) and translated == len(shown))
+                    _filled(thread.get("title_ja")), no_text=no_text)
 
 
 def _thread_status(project: Project, item_id: int, posts: list[ExistingPost],
                    cache: StatCache) -> ThreadStatus:
     path = project.thread_path(item_id)
-    summary = _Summary(**cache.get("summary", path, lambda p: dataclasses.asdict(
+    summary = _Summary(**cache.get(SUMMARY_KIND, path, lambda p: dataclasses.asdict(
         _summary(p, p.read_bytes()))))
     notes: list[str] = [summary.problem] if summary.problem else []
     if summary.review:
         notes.append(f"{summary.review} to review (source changed after translation)")
+    if summary.no_text:
+        notes.append(f"{summary.no_text} comment{'s' if summary.no_text > 1 else ''} "
+                     "without `text`")
     post = posts[0] if len(posts) == 1 else None
     if len(posts) > 1:
         notes.append(f"{len(posts)} posts say hnid = {item_id}")
@@ -94,9 +114,9 @@ def _thread_status(project: Project, item_id: int, posts: list[ExistingPost],
         notes.extend(_post_notes(post, unedited, fingerprint))
         state = "draft" if post.draft else "published"
     else:
-        state = "translated" if summary.complete else "fetched"
+        state = "fetched"
     return ThreadStatus(item_id, summary.title, state, summary.comments, summary.translated,
-                        post.path if post else None, tuple(notes))
+                        post.path if post else None, tuple(notes), summary.title_translated)
 
 
 def _post_notes(post: ExistingPost, unedited: bool, fingerprint: str) -> list[str]:
@@ -117,3 +137,21 @@ def count_states(rows: list[ThreadStatus]) -> dict[str, int]:
     for row in rows:
         counts[row.state] += 1
     return counts
+
+
+def translated_cell(row: ThreadStatus) -> str:
+    """The table's Translated column: 'title + 3/3' when the title is translated too, so a
+    row counts as translated in the summary exactly when it shows 'title + n/n'."""
+    if row.state == "queued":
+        return ""
+    counts = f"{row.translated}/{row.comments}"
+    return f"title + {counts}" if row.title_translated else counts
+
+
+def summary_line(rows: list[ThreadStatus]) -> str:
+    """'1 queued, 2 fetched, 3 draft, 4 published; 8 of 9 translated': the State column
+    counted, then the rows whose Translated column shows everything translated."""
+    states = ", ".join(f"{n} {state}" for state, n in count_states(rows).items())
+    fetched = [row for row in rows if row.state != "queued"]
+    done = sum(1 for row in fetched if row.fully_translated)
+    return f"{states}; {done} of {len(fetched)} translated"

@@ -50,16 +50,79 @@ def _load_yaml(source: str, path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(source, Loader=loader)  # a safe loader (CSafeLoader/SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UserError(f"invalid YAML front matter: {problem}", path, line,
-                        hint="values with ':' or '#' need quotes") from exc
+        line = yaml_error_line(exc, source)
+        raise UserError(f"invalid YAML front matter: {yaml_problem(exc)}", path,
+                        line + 1 if line else None,  # +1: the opening `---` line
+                        hint=yaml_error_hint(exc) or "values with ':' or '#' need quotes",
+                        ) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise UserError("YAML front matter must be a mapping of keys to values", path, 2)
     return data
+
+
+# ------------------------------------------------------------------------------ YAML errors
+# Shared with the thread files (core/thread_yaml.py). PyYAML's `problem_mark` is where its
+# scanner gave up, which is often not where the mistake is: a key without ':' is noticed on
+# the line after it, an unclosed quote or list at the next key or at the end of the file.
+
+# What YAML accepts in a file (PyYAML's reader refuses anything else).
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # as PyYAML counts lines
+
+
+def yaml_error_line(exc: Exception, source: str) -> int | None:
+    """The 1-based line of `source` where the mistake behind a PyYAML error is."""
+    lines = _YAML_LINE_BREAK.split(source)
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    what = str(getattr(exc, "problem", None) or "")
+    within = str(getattr(exc, "context", None) or "")
+    if problem is None and context is None:
+        bad = _NON_PRINTABLE.search(source)  # a ReaderError: an unacceptable character
+        return len(_YAML_LINE_BREAK.findall(source, 0, bad.start())) + 1 if bad else None
+    if problem is None or (context is not None and (
+            "expected ':'" in what  # a key without ':' (keys are one line: where it starts)
+            or ("end of stream" in what and "flow" not in within))):  # an unclosed quote
+        return context.line + 1  # type: ignore[union-attr]
+    index = problem.line
+    if "flow" in within and context is not None and index > context.line:
+        # An unclosed [list] or {mapping} swallows the next line (a value in a list may go on
+        # over lines) and fails there: the ']' is missing on the line before.
+        index -= 1
+        while index > context.line and not lines[min(index, len(lines) - 1)].strip():
+            index -= 1
+    last = max((i for i, text in enumerate(lines) if text.strip()), default=0)
+    return min(index, last) + 1
+
+
+def yaml_problem(exc: Exception) -> str:
+    """What PyYAML says is wrong, without its position (the caller names the line)."""
+    if getattr(exc, "problem_mark", None) is None and getattr(exc, "context_mark", None) is None:
+        character = getattr(exc, "character", None)
+        if isinstance(character, str):
+            return f"the invisible control character U+{ord(character):04X} is not allowed"
+    return str(getattr(exc, "problem", None) or exc)
+
+
+def yaml_error_hint(exc: Exception) -> str | None:
+    """What to do about the most common YAML mistakes, or None."""
+    what = str(getattr(exc, "problem", None) or "")
+    within = str(getattr(exc, "context", None) or "")
+    if "expected ':'" in what:
+        return ("every line is `key: value`: add the ':', or indent the line if it continues "
+                "the text above it")
+    if "end of stream" in what and "quoted" in within:
+        return "the quote that opens on this line is never closed"
+    if "flow sequence" in within:
+        return "a list [ ... ] is not closed with ] (or a ',' is missing between its items)"
+    if "flow mapping" in within:
+        return "a mapping { ... } is not closed with } (or a ',' is missing between its items)"
+    if getattr(exc, "problem_mark", None) is None and getattr(exc, "character", None):
+        return "delete it (most editors do not show it; it often comes with pasted text)"
+    return None
 
 
 def parse_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:

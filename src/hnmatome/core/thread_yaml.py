@@ -7,12 +7,14 @@ diff of a re-fetched or re-translated thread shows only what really changed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from hnmatome.core.errors import UserError
+from hnmatome.core.frontmatter import yaml_error_hint, yaml_error_line, yaml_problem
 from hnmatome.core.writer import atomic_write_text
 
 # Order of the keys as written. Fetched fields first, then what translation and curation fill in.
@@ -78,11 +80,10 @@ def dumps(thread: dict[str, Any]) -> str:
 def loads(text: str, path: Path | str = "<string>") -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise UserError(f"invalid YAML: {exc.problem or exc}", path, line,
-                        hint="fix the syntax (a stray ':' or bad indentation is common)") from exc
+    except yaml.YAMLError as exc:  # syntax (MarkedYAMLError) or a character YAML refuses
+        raise UserError(f"invalid YAML: {yaml_problem(exc)}", path, yaml_error_line(exc, text),
+                        hint=yaml_error_hint(exc)
+                        or "fix the syntax (a stray ':' or bad indentation is common)") from exc
     return validate(data, path)
 
 
@@ -106,6 +107,14 @@ def validate(data: Any, path: Path | str) -> dict[str, Any]:
                             hint="delete one of the two entries")
         seen.add(comment["id"])
     return data
+
+
+def comment_line(text: str, comment_id: int) -> int | None:
+    """The 1-based line of `text` (a thread file) where comment `comment_id` starts (its `id:`
+    line), for pointing a message at it; None when it cannot be found."""
+    found = re.search(rf"^[ \t]*(?:-[ \t]+)?id:[ \t]*{comment_id}[ \t]*(?:#.*)?$", text,
+                      re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def load(path: Path) -> dict[str, Any]:

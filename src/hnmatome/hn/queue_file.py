@@ -14,7 +14,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from hnmatome.core.errors import UserError
+from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.core.writer import atomic_write_text
 from hnmatome.hn.ids import ID_HINT, parse_item_id
 
@@ -57,17 +57,23 @@ def _entry_text(line: str) -> str:
 
 
 def parse_queue(text: str, path: Path) -> list[QueueEntry]:
+    """The entries of the queue; every line that is not one is reported, all at once."""
     entries: list[QueueEntry] = []
+    errors: list[UserError] = []
     for number, line in enumerate(text.splitlines(), start=1):
         body = _entry_text(line)
         if not body:
             continue
         try:
             entries.append(QueueEntry(number, parse_item_id(body)))
-        except UserError as exc:
-            raise UserError(f"{body!r} is not an item id or HN item URL", path, number,
-                            hint=f"{ID_HINT}, or start the line with # to keep it as a note",
-                            ) from exc
+        except UserError:
+            errors.append(UserError(
+                f"{body!r} is not an item id or HN item URL", path, number,
+                hint=f"{ID_HINT}, or start the line with # to keep it as a note"))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise UserErrors(errors)
     return entries
 
 
