@@ -149,7 +149,10 @@ class DevServer:
                         for path in changed):
             from hnmatome.convert.run import convert_changed
 
-            convert_changed(self.project).raise_for_errors()
+            report = convert_changed(self.project)
+            report.raise_for_errors()
+            for notice in report.warnings:
+                self.log(f"warning: {notice}")
         options = BuildOptions(drafts=self.options.drafts, base_url=self.site_url(),
                                out_dir=self.out_dir, search=False,
                                jobs=self.options.jobs if first else 1)
