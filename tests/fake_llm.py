@@ -1,11 +1,16 @@
 """A fake OpenAI-compatible endpoint (`POST /v1/chat/completions`) on 127.0.0.1 for tests and
-benchmarks. By default it answers every request correctly; rules inject faults into chosen
-requests: an HTTP status (429 + Retry-After, 500, 401, ...), a dropped connection, a slow answer,
-or answer content rewritten (invalid JSON, fenced JSON, a missing or extra id, Cyrillic, ...).
+benchmarks. By default it answers every request correctly, streamed as server-sent events when
+the request asks for `"stream": true` (with a final `usage` event when `stream_options` asks for
+it), as one JSON completion otherwise. Rules inject faults into chosen requests: an HTTP status
+(429 + Retry-After, 500, 401, ...), a dropped connection, a slow answer (nothing sent), a stream
+that stalls part-way or trickles, raw events, or answer content rewritten (invalid JSON, fenced
+JSON, a missing or extra id, Cyrillic, ...). `streams = False` makes it an endpoint that ignores
+`stream`; `refused_fields` one that answers 400 to requests carrying those fields.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
@@ -53,6 +58,31 @@ class Slow:
 
 
 @dataclass(frozen=True)
+class Stall:
+    """Start a streamed answer, send `after` events, then send nothing for `seconds` before
+    going on (a non-streamed answer just comes `seconds` late)."""
+
+    seconds: float
+    after: int = 1
+
+
+@dataclass(frozen=True)
+class Trickle:
+    """Stream the answer slowly but steadily: `seconds` between events (a non-streamed answer
+    comes as late as the whole stream would have taken)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RawStream:
+    """Answer 200 `text/event-stream` with exactly these `data:` payloads (no [DONE] is added);
+    one starting with ':' is sent as an SSE comment line (a keep-alive)."""
+
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Rewrite:
     """Answer with `make(correct_answer)` as the message content."""
 
@@ -66,7 +96,7 @@ class RawBody:
     body: bytes
 
 
-Fault = Status | Drop | Slow | Rewrite | RawBody
+Fault = Status | Drop | Slow | Stall | Trickle | Rewrite | RawBody | RawStream
 
 
 @dataclass
@@ -92,6 +122,15 @@ class Seen:
     def response_format(self) -> str | None:
         fmt = self.body.get("response_format")
         return fmt.get("type") if isinstance(fmt, dict) else None
+
+    @property
+    def stream(self) -> bool:
+        return self.body.get("stream") is True
+
+    @property
+    def stream_usage(self) -> bool:
+        options = self.body.get("stream_options")
+        return self.stream and isinstance(options, dict) and options.get("include_usage") is True
 
 
 def _links(text: str) -> str:
@@ -119,6 +158,9 @@ def _classify(body: dict[str, Any]) -> tuple[str, dict[int, str]]:
 class FakeLLM:
     rules: list[Rule] = field(default_factory=list)
     refused_formats: set[str] = field(default_factory=set)  # response_format types -> 400
+    refused_fields: set[str] = field(default_factory=set)  # request keys -> 400 ("stream", ...)
+    streams: bool = True  # False: ignore "stream" and answer one JSON completion
+    pieces: int = 4  # a streamed answer's content comes in this many events
     seen: list[Seen] = field(default_factory=list)
     on_request: Callable[[Seen], None] | None = None
     latency: float = 0.0
@@ -179,14 +221,36 @@ class FakeLLM:
             self._in_flight -= 1
 
 
+USAGE = {"prompt_tokens": PROMPT_TOKENS, "completion_tokens": COMPLETION_TOKENS,
+         "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS}
+
+
 def _completion(content: str) -> bytes:
     return json.dumps({
         "id": "chatcmpl-fake", "object": "chat.completion", "model": "fake",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                      "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": PROMPT_TOKENS, "completion_tokens": COMPLETION_TOKENS,
-                  "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS},
+        "usage": USAGE,
     }, ensure_ascii=False).encode("utf-8")
+
+
+def _chunk(delta: dict[str, Any], finish_reason: str | None = None) -> str:
+    return json.dumps({
+        "id": "chatcmpl-fake", "object": "chat.completion.chunk", "model": "fake",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }, ensure_ascii=False)
+
+
+def stream_events(content: str, pieces: int, usage: bool) -> list[str]:
+    """The `data:` payloads of a streamed answer, as OpenAI sends them."""
+    size = max(1, -(-len(content) // max(1, pieces)))
+    events = [_chunk({"role": "assistant", "content": ""})]
+    events += [_chunk({"content": content[i : i + size]}) for i in range(0, len(content), size)]
+    events.append(_chunk({}, "stop"))
+    if usage:
+        events.append(json.dumps({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                                  "choices": [], "usage": USAGE}))
+    return [*events, "[DONE]"]
 
 
 def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
@@ -210,6 +274,30 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the client gave up (timeout); nothing to do
 
+        def _stream(self, events: list[str], fault: Fault | None) -> None:
+            """Send `events` as server-sent events, chunked, flushing each one; a Stall or
+            Trickle fault paces them."""
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.flush()
+                for number, event in enumerate(events):
+                    stall = isinstance(fault, Stall) and number == fault.after
+                    if stall or (isinstance(fault, Trickle) and number):
+                        fake._stopping.wait(fault.seconds)  # type: ignore[union-attr]
+                    line = event if event.startswith(":") else f"data: {event}"  # a comment
+                    data = f"{line}\n\n".encode()
+                    self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                    self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                # the client gave up (timeout): drop what is still buffered for it
+                self.close_connection = True
+                self.wfile = io.BytesIO()
+
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.path != "/v1/chat/completions":
@@ -226,6 +314,11 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 fake.on_request(seen)
             if fake.latency:
                 fake._stopping.wait(fake.latency)
+            refused = sorted(key for key in fake.refused_fields if key in seen.body)
+            if refused:
+                message = f"Unrecognized request argument supplied: {refused[0]}"
+                self._send(400, json.dumps({"error": {"message": message}}).encode())
+                return
             if seen.response_format in fake.refused_formats:
                 message = f"response_format type {seen.response_format} is not supported"
                 self._send(400, json.dumps({"error": {"message": message}}).encode())
@@ -243,10 +336,20 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             if isinstance(fault, RawBody):
                 self._send(200, fault.body)
                 return
+            if isinstance(fault, RawStream):
+                self._stream(list(fault.events), None)
+                return
             if isinstance(fault, Slow):
                 fake._stopping.wait(fault.seconds)
             content = (fault.make(answer) if isinstance(fault, Rewrite)
                        else json.dumps(answer, ensure_ascii=False))
+            if seen.stream and fake.streams:
+                self._stream(stream_events(content, fake.pieces, seen.stream_usage), fault)
+                return
+            if isinstance(fault, Stall):
+                fake._stopping.wait(fault.seconds)
+            elif isinstance(fault, Trickle):
+                fake._stopping.wait(fault.seconds * (fake.pieces + 2))
             self._send(200, _completion(content))
 
     return Handler

@@ -29,6 +29,7 @@ CLOCK = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 def project_at(root: Path, queue: str = "") -> Project:
     (root / "content" / "threads").mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("[tool.hnmatome]\n", encoding="utf-8")
     if queue:
         (root / "content" / "queue.txt").write_text(queue, encoding="utf-8")
     return Project(root, Settings())
@@ -93,7 +94,7 @@ def test_named_ids_are_fetched_queued_or_not_with_a_summary(
         code = main(["-C", str(tmp_path), "fetch", "--api-base", hn.api_base,
                      "https://news.ycombinator.com/item?id=100"])
     assert code == 0
-    assert 'fetched 100 "Story 100 & friends": 3 comments (new)' in capsys.readouterr().err
+    assert 'fetched 100 "Story 100 & friends": 3 comments (new)' in capsys.readouterr().out
     assert read_ids(project.queue_path) == [300]
 
 

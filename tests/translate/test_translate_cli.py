@@ -48,7 +48,7 @@ def test_translate_all_and_summary(tmp_path: Path, fake: FakeLLM,
     root = project_dir(tmp_path)
     assert main(["-C", str(root), "translate"]) == 0
     out = capsys.readouterr().out
-    assert "translated: 6 comments and 1 title in 1 thread" in out
+    assert "translated: 6 comments, 1 title and 1 tag list in 1 thread" in out
     assert "requests: 3 (retries 0, re-asks 0, splits 0); tokens: 300 prompt + 60 completion" in out
     assert {s.body["model"] for s in fake.seen} == {"env-model"}
     assert main(["-C", str(root), "translate", str(THREAD_ID)]) == 0

@@ -66,11 +66,13 @@ class SleepRecorder:
 
 def run(project: Project, ids: list[int] | None = None, *, force: bool = False,
         only: frozenset[int] = frozenset(), sleep: SleepRecorder | None = None,
-        lines: list[str] | None = None) -> TranslateSummary:
+        lines: list[str] | None = None, wait_every: float | None = None) -> TranslateSummary:
+    """Translate with fast retries; `lines` collects what the run says (rejections, retries,
+    requests still waiting, reported every `wait_every` seconds)."""
     planned = plan_threads(project, ids or [], TranslateOptions(force=force, only=only))
     report = lines.append if lines is not None else (lambda line: None)
     return translate_project(project, planned, sleep=sleep or SleepRecorder(),
-                             policy=FAST_POLICY, report=report)
+                             policy=FAST_POLICY, report=report, wait_every=wait_every)
 
 
 def load(project: Project, thread_id: int = THREAD_ID) -> dict[str, Any]:

@@ -37,8 +37,9 @@ def register(add_parser: AddParser) -> None:
                         help="requests in flight at once (default 32)")
     parser.add_argument("--keep-dead", action="store_true",
                         help="keep dead (killed/flagged) comments, marked `dead: true`")
-    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
-                        help="per-request timeout (default 20)")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="seconds the server may stay silent before a try is given up and "
+                             "retried (default 10)")
     parser.add_argument("--retries", type=int, default=4, metavar="N",
                         help="retries per request after the first try (default 4)")
     parser.add_argument("-q", "--quiet", action="store_true",
@@ -49,6 +50,7 @@ def register(add_parser: AddParser) -> None:
 def options_from_args(args: argparse.Namespace) -> FetchOptions:
     from hnmatome.core.errors import UserError
     from hnmatome.core.http_retry import RetryPolicy
+    from hnmatome.hn import fetch
     from hnmatome.hn.api import DEFAULT_API_BASE
     from hnmatome.hn.fetch import API_ENV, WEB_ENV, FetchOptions
     from hnmatome.hn.html_pages import DEFAULT_WEB_BASE
@@ -65,6 +67,7 @@ def options_from_args(args: argparse.Namespace) -> FetchOptions:
         keep_dead=args.keep_dead,
         timeout=args.timeout,
         policy=RetryPolicy(attempts=args.retries + 1),
+        wait_every=fetch.WAIT_EVERY,
     )
 
 
@@ -83,18 +86,41 @@ def base_url(given: str | None, env: str, default: str, flag: str) -> str:
     return url
 
 
+def make_bars(console: Console, quiet: bool) -> Progress:
+    """Progress bars (done/total, elapsed, ETA) on `console`, drawn only in a terminal. Lines
+    printed to stdout meanwhile go above the bars when stdout is the same terminal."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console,
+        transient=True, disable=quiet or not console.is_terminal,
+        redirect_stdout=sys.stdout.isatty())
+
+
+def shown_path(path: Path, root: Path) -> Path:
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path
+
+
 class RichProgress:
-    """A bar per thread while it downloads; a line per thread when it is done."""
+    """A bar per thread while it downloads (in a terminal); a line per thread on stdout when it
+    is done; retries, late answers and failures on stderr."""
 
     def __init__(self, console: Console, quiet: bool, root: Path) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
         self.console = console
         self.quiet = quiet
         self.root = root
-        self.bars: Progress = Progress(
-            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=console, transient=True, disable=quiet)
+        self.bars = make_bars(console, quiet)
         self.tasks: dict[int, TaskID] = {}
 
     def start(self, item_id: int, total: int) -> None:
@@ -104,9 +130,17 @@ class RichProgress:
         if item_id in self.tasks:
             self.bars.advance(self.tasks[item_id], count)
 
-    def retry(self, message: str) -> None:
+    def note(self, message: str) -> None:
         if not self.quiet:
-            self.console.print(f"[dim]retrying: {message}[/dim]", highlight=False)
+            from rich.markup import escape
+
+            self.console.print(f"[dim]{escape(message)}[/dim]", highlight=False, soft_wrap=True)
+
+    def retry(self, message: str) -> None:
+        self.note(f"retrying: {message}")
+
+    def wait(self, message: str) -> None:
+        self.note(message)
 
     def finish(self, result: ThreadResult) -> None:
         task = self.tasks.pop(result.item_id, None)
@@ -118,24 +152,19 @@ class RichProgress:
             self.console.print(f"[red]failed[/red] {escape(result.error)}", highlight=False,
                                soft_wrap=True)
         elif not self.quiet:
-            self.console.print(_summary(result, self.root), highlight=False, soft_wrap=True)
+            print(result_line(result, self.root), flush=True)
 
 
-def _summary(result: ThreadResult, root: Path) -> str:
-    from rich.markup import escape
-
-    try:
-        shown = result.path.relative_to(root)
-    except ValueError:
-        shown = result.path
+def result_line(result: ThreadResult, root: Path) -> str:
+    """`fetched <id> "<title>": <n> comments (<what changed>) -> <file>`."""
     stats = result.stats
     if stats is None:
         change = "new"
     else:
         change = (f"merged: {stats.added} new, {stats.changed} changed, "
                   f"{stats.needs_review} to review, {stats.gone} gone upstream")
-    return (f"[green]fetched[/green] {result.item_id} \"{escape(result.title)}\": "
-            f"{result.comments} comments ({change}) -> {escape(str(shown))}")
+    return (f"fetched {result.item_id} \"{result.title}\": {result.comments} comments "
+            f"({change}) -> {shown_path(result.path, root)}")
 
 
 def _ids_to_fetch(args: argparse.Namespace, project: Project) -> list[int]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import TaskID
+
     from hnmatome.cli import AddParser
+    from hnmatome.translate.progress import ThreadDone
+    from hnmatome.translate.run import PlannedThread
 
 
 def register(add_parser: AddParser) -> None:
@@ -29,7 +33,8 @@ def register(add_parser: AddParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="with --dry-run, print every request body")
     parser.add_argument("-q", "--quiet", action="store_true",
-                        help="no progress lines; the summary and errors are still printed")
+                        help="no progress, no line per thread; the summary and errors are "
+                             "still printed")
     parser.set_defaults(func=run)
 
 
@@ -47,7 +52,56 @@ def parse_only(text: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+class TranslateProgress:
+    """In a terminal, a bar per thread being translated and one for all threads (done/total,
+    elapsed, ETA); a line per thread on stdout when it is done; rejected answers, retries and
+    late answers on stderr. `quiet`: none of it."""
+
+    def __init__(self, console: Console, quiet: bool, root: Path,
+                 planned: list[PlannedThread]) -> None:
+        from hnmatome.cli.fetch import make_bars
+
+        self.console = console
+        self.quiet = quiet
+        self.root = root
+        self.bars = make_bars(console, quiet)
+        self.totals: dict[int, int] = {}
+        self.tasks: dict[int, TaskID] = {}
+        work = [item.plan for item in planned if not item.plan.empty]
+        everything = sum(plan.comment_count + bool(plan.title_fields) for plan in work)
+        self.all = self.bars.add_task("all threads", total=everything) if len(work) > 1 else None
+
+    def start(self, thread_id: int, total: int) -> None:
+        self.totals[thread_id] = total
+
+    def advance(self, thread_id: int, count: int) -> None:
+        if thread_id not in self.tasks:  # a bar once a thread's first answers are in
+            self.tasks[thread_id] = self.bars.add_task(
+                str(thread_id), total=self.totals.get(thread_id) or None)
+        self.bars.advance(self.tasks[thread_id], count)
+        if self.all is not None:
+            self.bars.advance(self.all, count)
+
+    def finish(self, done: ThreadDone) -> None:
+        from hnmatome.cli.fetch import shown_path
+
+        task = self.tasks.pop(done.thread_id, None)
+        if task is not None:
+            self.bars.remove_task(task)
+        if not self.quiet:
+            print(f'translated {done.thread_id} "{done.title}": {done.describe()} -> '
+                  f"{shown_path(done.path, self.root)}", flush=True)
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            from rich.markup import escape
+
+            self.console.print(f"[dim]{escape(message)}[/dim]", highlight=False, soft_wrap=True)
+
+
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from hnmatome.core.project import open_project
     from hnmatome.hn.ids import parse_item_ids
     from hnmatome.translate.plan import TranslateOptions
@@ -66,10 +120,8 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(lines))
         return 0
 
-    def progress(line: str) -> None:
-        if not args.quiet:
-            print(line, file=sys.stderr, flush=True)
-
-    summary = translate_project(project, planned, report=progress)
+    progress = TranslateProgress(Console(stderr=True), args.quiet, project.root, planned)
+    with progress.bars:
+        summary = translate_project(project, planned, report=progress.note, progress=progress)
     print("\n".join(summary.lines()))
     return 0 if summary.ok else 1

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from hnmatome.core.errors import UserError
-from hnmatome.core.http_retry import RetryPolicy, Sleep, send_with_retries
+from hnmatome.core.http_retry import RetryPolicy, Sleep, WaitWatch, send_with_retries
 from hnmatome.hn.comment_text import html_to_text
 from hnmatome.hn.thread import FetchedThread, HNComment, HNStory, iso_utc
 
@@ -91,20 +91,24 @@ class HNApi:
         *,
         sleep: Sleep = asyncio.sleep,
         on_retry: Callable[[str], None] | None = None,
+        waits: WaitWatch | None = None,
     ) -> None:
         self.pool = pool
         self.base = base.rstrip("/")
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
         self.on_retry = on_retry
+        self.waits = waits or WaitWatch(None, 0)
 
-    async def get_json(self, path: str) -> Any:
+    async def get_json(self, path: str, label: str) -> Any:
+        """The JSON at `<base>/<path>`; `label` names it in retry and still-waiting messages."""
         async with self.pool.borrow() as client:
             request = client.build_request("GET", f"{self.base}/{path}")
-            response = await send_with_retries(
-                client, request, self.policy, sleep=self.sleep, on_retry=self.on_retry,
-                retry_if=_json_problem,
-            )
+            with self.waits.waiting(label):
+                response = await send_with_retries(
+                    client, request, self.policy, sleep=self.sleep, on_retry=self.on_retry,
+                    retry_if=_json_problem, label=label,
+                )
         if response.status_code == 404:
             return None
         if response.status_code != 200:
@@ -114,11 +118,11 @@ class HNApi:
 
     async def item(self, item_id: int) -> Item | None:
         """The item, or None when HN has no such item (the API answers `null`)."""
-        data = await self.get_json(f"item/{item_id}.json")
+        data = await self.get_json(f"item/{item_id}.json", f"HN item {item_id}")
         return data if isinstance(data, dict) else None
 
     async def top_story_ids(self) -> list[int]:
-        data = await self.get_json("topstories.json")
+        data = await self.get_json("topstories.json", "the HN top stories")
         if not isinstance(data, list):
             raise UserError(f"{self.base}/topstories.json did not return a list of ids")
         return [i for i in data if isinstance(i, int) and not isinstance(i, bool)]

@@ -17,7 +17,7 @@ import httpx
 from hnmatome import __version__
 from hnmatome.core import thread_yaml
 from hnmatome.core.errors import UserError
-from hnmatome.core.http_retry import RetryError, RetryPolicy, Sleep
+from hnmatome.core.http_retry import RetryError, RetryPolicy, Sleep, WaitWatch
 from hnmatome.core.project import Project
 from hnmatome.hn import queue_file
 from hnmatome.hn.api import DEFAULT_API_BASE, DEFAULT_CONCURRENCY, ClientPool, HNApi
@@ -31,6 +31,11 @@ WEB_ENV = "HNMATOME_HN_WEB"
 # Threads fetched at once from the API; they share the request limit, so this only keeps a long
 # queue from holding every tree in memory together.
 THREADS_AT_ONCE = 4
+# An HN answer is small and usually takes well under a second: a server silent for this long
+# has stalled, and the try is given up and retried.
+DEFAULT_TIMEOUT = 10.0
+# Seconds between "still waiting for HN item 42 (20 s)…" while an answer is late.
+WAIT_EVERY = 10.0
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,9 @@ class FetchOptions:
     web_base: str = DEFAULT_WEB_BASE
     concurrency: int = DEFAULT_CONCURRENCY
     keep_dead: bool = False
-    timeout: float = 20.0
+    timeout: float = DEFAULT_TIMEOUT  # seconds the server may stay silent, per try
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    wait_every: float = WAIT_EVERY
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class Progress(Protocol):
     def advance(self, item_id: int, count: int) -> None: ...
     def finish(self, result: ThreadResult) -> None: ...
     def retry(self, message: str) -> None: ...
+    def wait(self, message: str) -> None: ...  # "still waiting for HN item 42 (20 s)…"
 
 
 class QuietProgress:
@@ -76,6 +83,9 @@ class QuietProgress:
         pass
 
     def retry(self, message: str) -> None:
+        pass
+
+    def wait(self, message: str) -> None:
         pass
 
 
@@ -129,10 +139,11 @@ class Fetcher:
     progress: Progress = field(default_factory=QuietProgress)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     sleep: Sleep = asyncio.sleep
+    waits: WaitWatch = field(default_factory=lambda: WaitWatch(None, 0))
 
     def __post_init__(self) -> None:
         self.api = HNApi(self.pool, self.options.api_base, self.options.policy,
-                         sleep=self.sleep, on_retry=self.progress.retry)
+                         sleep=self.sleep, on_retry=self.progress.retry, waits=self.waits)
 
     async def download(self, item_id: int) -> FetchedThread:
         if self.options.source == "html":
@@ -140,7 +151,7 @@ class Fetcher:
             return await fetch_html_thread(
                 self.pool, item_id, self.clock(), base=self.options.web_base,
                 policy=self.options.policy, sleep=self.sleep, on_retry=self.progress.retry,
-                on_page=lambda count: self.progress.advance(item_id, count))
+                on_page=lambda count: self.progress.advance(item_id, count), waits=self.waits)
         return await self.api.thread(
             item_id, keep_dead=self.options.keep_dead,
             on_start=lambda total: self.progress.start(item_id, total),
@@ -211,9 +222,10 @@ async def fetch_threads(project: Project, ids: list[int], options: FetchOptions,
                         progress: Progress | None = None,
                         clock: Callable[[], datetime] | None = None,
                         sleep: Sleep = asyncio.sleep) -> list[ThreadResult]:
-    async with make_pool(options) as pool:
-        fetcher = Fetcher(project, options, pool, progress or QuietProgress(),
-                          clock or (lambda: datetime.now(UTC)), sleep)
+    progress = progress or QuietProgress()
+    async with make_pool(options) as pool, WaitWatch(progress.wait, options.wait_every) as waits:
+        fetcher = Fetcher(project, options, pool, progress,
+                          clock or (lambda: datetime.now(UTC)), sleep, waits)
         return await fetcher.fetch_all(ids)
 
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from hnmatome.core.errors import UserError
-from hnmatome.core.http_retry import RetryPolicy, Sleep, send_with_retries
+from hnmatome.core.http_retry import RetryPolicy, Sleep, WaitWatch, send_with_retries
 from hnmatome.hn.api import ClientPool
 from hnmatome.hn.comment_text import html_to_text
 from hnmatome.hn.thread import FetchedThread, HNComment, HNStory, iso_utc
@@ -197,8 +197,10 @@ async def fetch_html_thread(
     sleep: Sleep = asyncio.sleep,
     on_retry: Callable[[str], None] | None = None,
     on_page: Callable[[int], None] | None = None,
+    waits: WaitWatch | None = None,
 ) -> FetchedThread:
     """Every page of the thread, one after another (each `More` link is on the page before)."""
+    waits = waits or WaitWatch(None, 0)
     url: str | None = f"{base.rstrip('/')}/item?id={item_id}"
     story: HNStory | None = None
     comments: list[HNComment] = []
@@ -207,8 +209,10 @@ async def fetch_html_thread(
         visited.add(url)
         async with pool.borrow() as client:
             request = client.build_request("GET", url)
-            response = await send_with_retries(client, request, policy or RetryPolicy(),
-                                               sleep=sleep, on_retry=on_retry)
+            with waits.waiting(f"HN page {url}"):
+                response = await send_with_retries(client, request, policy or RetryPolicy(),
+                                                   sleep=sleep, on_retry=on_retry,
+                                                   label=f"HN page {url}")
         if response.status_code != 200:
             raise UserError(f"{url} answered HTTP {response.status_code}",
                             hint="check --web-base (or HNMATOME_HN_WEB)")

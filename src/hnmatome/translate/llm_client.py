@@ -1,9 +1,13 @@
 """An httpx client for any OpenAI-compatible `POST <base>/chat/completions` endpoint.
 
 It asks for a JSON-schema answer and falls back to JSON mode, then to plain text (the contract
-parser also reads fenced JSON), when the endpoint rejects `response_format`. Every HTTP attempt,
-retries included, passes a client-side requests-per-minute limiter; at most `concurrency` calls
-are in flight; `usage` from each answer is added up for the run summary.
+parser also reads fenced JSON), when the endpoint rejects `response_format`. Answers are
+streamed (see llm_stream), so `timeout` bounds how long the endpoint may stay silent, not how
+long an answer may take; an endpoint that refuses or ignores streaming gets whole-answer
+requests. At most `concurrency` calls are in flight; an optional requests-per-minute limit
+(off by default: 429 and Retry-After are honoured instead) spaces every attempt, retries
+included; `usage` from each answer is added up for the run summary; a request still waiting
+after `wait_every` seconds is reported by name.
 """
 
 from __future__ import annotations
@@ -18,9 +22,19 @@ from typing import Any
 
 import httpx
 
-from hnmatome.core.http_retry import RetryError, RetryPolicy, send_with_retries
+from hnmatome.core.http_retry import RetryError, RetryPolicy, WaitWatch, send_with_retries
 from hnmatome.core.settings import LLMSettings
 from hnmatome.translate.llm_contract import RESPONSE_MODES, ResponseMode, chat_payload
+from hnmatome.translate.llm_stream import (
+    StreamError,
+    StreamMode,
+    completion_from_stream,
+    ended_early,
+    is_event_stream,
+    refused_stream_field,
+    step_down,
+    with_stream,
+)
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -129,11 +143,15 @@ class LLMClient:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.monotonic,
         on_retry: Callable[[str], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+        wait_every: float = 30.0,
     ) -> None:
         self.settings = settings
         self.policy = policy or default_policy(settings)
         self.usage = Usage()
         self.mode: ResponseMode = "json_schema"
+        self.stream: StreamMode = "usage"
+        self.waits = WaitWatch(on_wait, wait_every)
         self._rejections_in_a_row = 0
         self._sleep = sleep
         self._on_retry = on_retry
@@ -151,10 +169,12 @@ class LLMClient:
         )
 
     async def __aenter__(self) -> LLMClient:
+        await self.waits.__aenter__()
         return self
 
     async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
+        await self.waits.__aexit__(kind, exc, tb)
         await self._http.aclose()
 
     async def _before_request(self, request: httpx.Request) -> None:
@@ -168,35 +188,53 @@ class LLMClient:
             self._on_retry(message)
 
     async def chat(self, messages: list[dict[str, str]], schema_name: str,
-                   schema: dict[str, Any]) -> ChatAnswer:
-        """One chat completion; its `content` is returned unparsed (the contract parses it)."""
+                   schema: dict[str, Any], label: str = "") -> ChatAnswer:
+        """One chat completion; its `content` is returned unparsed (the contract parses it).
+        `label` names the request in retry and still-waiting messages."""
+        label = label or "an answer from the LLM endpoint"
         async with self._slots:
-            while True:
-                mode = self.mode
-                payload = chat_payload(self.settings.model, self.settings.temperature, messages,
-                                       mode, schema_name, schema)
-                response = await self._send(payload)
-                if response.is_success:
-                    self._rejections_in_a_row = 0
-                    return ChatAnswer(self._content(response), mode)
-                self._raise_or_downgrade(response, mode)
+            with self.waits.waiting(label):
+                while True:
+                    mode, stream = self.mode, self.stream
+                    payload = with_stream(chat_payload(
+                        self.settings.model, self.settings.temperature, messages, mode,
+                        schema_name, schema), stream)
+                    response = await self._send(payload, label)
+                    if response.is_success:
+                        self._rejections_in_a_row = 0
+                        return ChatAnswer(self._content(response), mode)
+                    self._raise_or_downgrade(response, mode, stream)
 
-    async def _send(self, payload: dict[str, Any]) -> httpx.Response:
+    async def _send(self, payload: dict[str, Any], label: str) -> httpx.Response:
         request = self._http.build_request(
             "POST", "chat/completions", content=json.dumps(payload, ensure_ascii=False)
         )
         try:
-            return await send_with_retries(self._http, request, self.policy,
-                                           sleep=self._sleep, on_retry=self._retried)
+            return await send_with_retries(self._http, request, self.policy, sleep=self._sleep,
+                                           on_retry=self._retried, retry_if=ended_early,
+                                           label=label)
         except RetryError as exc:
-            hint = "check the endpoint and run again: finished chunks are saved"
-            if "Timeout" in exc.reason:
-                hint = ("answers take longer than [tool.hnmatome.llm] timeout = "
-                        f"{self.settings.timeout:g}s: raise it or lower chunk_size")
-            raise EndpointError(f"the LLM endpoint failed: {exc}", hint) from exc
+            raise EndpointError(f"the LLM endpoint failed: {exc}", self._hint(exc)) from exc
 
-    def _raise_or_downgrade(self, response: httpx.Response, mode: ResponseMode) -> None:
+    def _hint(self, error: RetryError) -> str:
+        if "Timeout" not in error.reason:
+            return "check the endpoint and run again: finished chunks are saved"
+        setting = f"[tool.hnmatome.llm] timeout = {self.settings.timeout:g}s"
+        if self.stream == "off":
+            return (f"this endpoint does not stream its answers, so each whole answer must come "
+                    f"within {setting}: raise it or lower chunk_size")
+        return (f"the endpoint sent nothing for {setting}: check that it is running and not "
+                "overloaded; a model that is slow to start (loading, or reading a long prompt "
+                "on a CPU) needs a higher timeout")
+
+    def _raise_or_downgrade(self, response: httpx.Response, mode: ResponseMode,
+                            stream: StreamMode) -> None:
         status = response.status_code
+        refused = refused_stream_field(response.text) if status in (400, 422) else None
+        if refused and stream != "off":
+            if self.stream == stream:  # another task may already have stepped down
+                self.stream = step_down(stream, refused)
+            return
         if status in (400, 422) and mode != "text" and _mentions_format(response):
             if self.mode == mode:  # another task may already have stepped down
                 self.mode = RESPONSE_MODES[RESPONSE_MODES.index(mode) + 1]
@@ -218,11 +256,24 @@ class LLMClient:
         raise RejectedRequest(f"HTTP {status}: {detail}")
 
     def _content(self, response: httpx.Response) -> str:
+        if is_event_stream(response):
+            try:
+                body = completion_from_stream(response.content)
+            except StreamError as exc:
+                self.usage.unreported += 1
+                raise AnswerError(str(exc)) from exc
+            return self._checked(body)
+        self.stream = "off"  # asked to stream, it sent one whole answer: it does not stream
         try:
             body = response.json()
         except json.JSONDecodeError as exc:
             self.usage.unreported += 1
             raise AnswerError("the endpoint's reply is not JSON") from exc
+        return self._checked(body)
+
+    def _checked(self, body: Any) -> str:
+        """The answer's content, if the completion is usable (the same checks whether it came
+        whole or streamed)."""
         if not isinstance(body, dict):
             raise AnswerError("the endpoint's reply is not a chat completion")
         self.usage.add(body.get("usage"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hnmatome.core.settings import LLMSettings
+from hnmatome.translate.endpoint import KEY_ENV, is_local_endpoint
 from hnmatome.translate.llm_client import Usage
 from hnmatome.translate.llm_contract import (
     COMMENTS_SCHEMA,
@@ -17,6 +18,7 @@ from hnmatome.translate.llm_contract import (
     estimate_tokens,
     title_messages,
 )
+from hnmatome.translate.llm_stream import with_stream
 
 if TYPE_CHECKING:
     from hnmatome.translate.run import PlannedThread, Prompts
@@ -47,8 +49,9 @@ def _fields(fields: frozenset[str]) -> str:
 class Tally:
     """Counts kept while a run is going (mutable; becomes part of the frozen summary)."""
 
-    comments: int = 0
-    titles: int = 0
+    comments: int = 0  # comments written
+    titles: int = 0  # title_ja written
+    tags: int = 0  # tag lists written
     reasks: int = 0
     splits: int = 0
     skipped_changed: int = 0
@@ -61,6 +64,7 @@ class TranslateSummary:
     planned_comments: int
     comments: int
     titles: int
+    tags: int
     failures: tuple[Failure, ...]
     kept_for_person: int
     skipped_changed: int
@@ -93,6 +97,7 @@ class TranslateSummary:
             planned_comments=sum(item.plan.comment_count for item in planned),
             comments=tally.comments,
             titles=tally.titles,
+            tags=tally.tags,
             failures=tuple(tally.failures),
             kept_for_person=sum(len(item.plan.kept_for_person) for item in planned),
             skipped_changed=tally.skipped_changed,
@@ -111,8 +116,9 @@ class TranslateSummary:
         if not self.threads and not self.kept_for_person:
             return ["nothing to translate: every selected thread is complete"]
         out = [
-            f"translated: {_count(self.comments, 'comment')} and {_count(self.titles, 'title')}"
-            f" in {_count(self.threads, 'thread')} ({self.seconds:.1f} s)",
+            f"translated: {_count(self.comments, 'comment')}, {_count(self.titles, 'title')} "
+            f"and {_count(self.tags, 'tag list')} in {_count(self.threads, 'thread')} "
+            f"({self.seconds:.1f} s)",
             f"requests: {self.requests} (retries {self.retries}, re-asks {self.reasks}, "
             f"splits {self.splits}); tokens: {self.prompt_tokens:,} prompt + "
             f"{self.completion_tokens:,} completion"
@@ -141,6 +147,9 @@ def dry_run_lines(planned: list[PlannedThread], prompts: Prompts, llm: LLMSettin
     """What a run would send, with rough token estimates; nothing is sent."""
     out = [f"dry run (nothing is sent): {llm.base_url} model {llm.model}, "
            f"{llm.chunk_size} comments per request"]
+    if not llm.api_key and not is_local_endpoint(llm.base_url):
+        out.append(f"note: {KEY_ENV} is not set, and this endpoint is not local: a real run "
+                   "would stop before sending anything")
     totals = [0, 0, 0]  # requests, prompt tokens, answer tokens
     for item in planned:
         plan = item.plan
@@ -163,8 +172,8 @@ def dry_run_lines(planned: list[PlannedThread], prompts: Prompts, llm: LLMSettin
         if verbose:
             for messages, _, name in requests:
                 schema = TITLE_SCHEMA if name == "title" else COMMENTS_SCHEMA
-                payload = chat_payload(llm.model, llm.temperature, messages, "json_schema",
-                                       name, schema)
+                payload = with_stream(chat_payload(llm.model, llm.temperature, messages,
+                                                   "json_schema", name, schema), "usage")
                 out.append(json.dumps(payload, ensure_ascii=False, indent=1))
     out.append(f"total: {totals[0]} requests, ~{totals[1]:,} prompt tokens, "
                f"~{totals[2]:,} answer tokens")

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +22,7 @@ from hnmatome.core import thread_yaml
 from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.core.http_retry import RetryPolicy
 from hnmatome.core.project import Project
-from hnmatome.core.writer import replace_if_unchanged
+from hnmatome.translate.endpoint import check_llm_settings, require_api_key
 from hnmatome.translate.llm_client import (
     AnswerError,
     EndpointError,
@@ -51,15 +52,18 @@ from hnmatome.translate.plan import (
     plan_thread,
     split_chunk,
 )
+from hnmatome.translate.progress import Progress, QuietProgress, ThreadDone
 from hnmatome.translate.prompts import load_prompt
 from hnmatome.translate.report import Failure, Tally, TranslateSummary
 from hnmatome.translate.site_tags import site_tags
+from hnmatome.translate.thread_file import ThreadFile
 
 T = TypeVar("T")
 
 COMMENT_ASKS = 2  # the first ask and one re-ask, then the chunk is split
 TITLE_ASKS = 3  # a title cannot be split, so it gets one more re-ask
-MERGE_TRIES = 5  # re-merges when a person keeps saving the file while we save it
+# Seconds between "still waiting for thread 42, comments 11–20 (30 s)…" while an answer is late.
+WAIT_EVERY = 30.0
 
 Report = Callable[[str], None]
 
@@ -90,29 +94,12 @@ def thread_paths(project: Project, thread_ids: list[int]) -> list[Path]:
     return sorted(project.threads_dir.glob("*.yaml"), key=lambda p: (len(p.stem), p.stem))
 
 
-def check_llm_settings(project: Project) -> None:
-    llm = project.settings.llm
-    limits = {"chunk_size": (llm.chunk_size, 1), "concurrency": (llm.concurrency, 1),
-              "requests_per_minute": (llm.requests_per_minute, 0),
-              "max_retries": (llm.max_retries, 0), "context_comments": (llm.context_comments, 0),
-              "existing_tags": (llm.existing_tags, 0), "timeout": (llm.timeout, 0.001)}
-    for key, (value, lowest) in limits.items():
-        if value < lowest:
-            raise UserError(f"[tool.hnmatome.llm] {key} = {value} is too small",
-                            project.root / "pyproject.toml",
-                            hint=f"use {lowest:g} or more (or delete the line for the default)")
-    if not llm.base_url.startswith(("http://", "https://")):
-        raise UserError(f"the LLM base URL {llm.base_url!r} is not an http(s) URL",
-                        project.root / "pyproject.toml",
-                        hint="set HNMATOME_LLM_BASE_URL, e.g. https://api.openai.com/v1")
-
-
 def plan_threads(project: Project, thread_ids: list[int],
                  options: TranslateOptions) -> list[PlannedThread]:
     """Plans for every selected thread; all unreadable files are reported together, before
     anything is sent."""
-    check_llm_settings(project)
     llm = project.settings.llm
+    check_llm_settings(llm, project.root / "pyproject.toml")
     planned: list[PlannedThread] = []
     errors: list[UserError] = []
     for path in thread_paths(project, thread_ids):
@@ -133,71 +120,37 @@ def plan_threads(project: Project, thread_ids: list[int],
     return planned
 
 
-Change = Callable[[dict[str, Any]], Any]
+def _span(numbers: list[int]) -> str:
+    first, last = min(numbers), max(numbers)
+    return f"comment {first}" if first == last else f"comments {first}–{last}"
 
 
-class ThreadFile:
-    """Read-merge-write of one thread file, serialised, batched and off the event loop.
+@dataclass
+class _Thread:
+    """One thread's part of a run: its file, and what was written to it so far."""
 
-    Each change is applied to the file as it is on disk at that moment, so what a person saved
-    meanwhile is kept. Changes that arrive while a save is running all go into the next save,
-    so a slow disk or a big file never holds up the requests in flight."""
+    item: PlannedThread
+    file: ThreadFile
+    numbers: dict[int, int]  # comment id -> its place among the comments this run sends
+    comments: int = 0
+    fields: tuple[str, ...] = ()
+    failed: int = 0
+    left_alone: int = 0
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = asyncio.Lock()
-        self._pending: list[tuple[Change, asyncio.Future[Any]]] = []
+    @property
+    def id(self) -> int:
+        return self.item.plan.thread_id
 
-    async def apply(self, change: Change) -> Any:
-        """Apply `change` (it returns what it did, and a falsy value if it changed nothing)."""
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending.append((change, future))
-        await self.flush()
-        return await future
+    def label(self, chunk: tuple[CommentSource, ...] | None = None) -> str:
+        """'thread 42, comments 11–20', or 'thread 42, title_ja and tags' for the title."""
+        if chunk is None:
+            return f"thread {self.id}, " + " and ".join(
+                key for key in ("title_ja", "tags") if key in self.item.plan.title_fields)
+        return f"thread {self.id}, {_span([self.numbers[c.id] for c in chunk])}"
 
-    async def flush(self) -> None:
-        """Save every change still waiting. A run that stops early calls this too: a chunk
-        cancelled while it waited for the lock has had its answer accepted, and must not lose it."""
-        async with self._lock:
-            batch, self._pending = self._pending, []
-            try:
-                if batch:
-                    results = await asyncio.to_thread(self._merge, [c for c, _ in batch])
-                    for (_, waiting), result in zip(batch, results, strict=True):
-                        if not waiting.done():
-                            waiting.set_result(result)
-            except Exception as exc:
-                for _, waiting in batch:
-                    if not waiting.done():
-                        waiting.set_exception(exc)
-            finally:
-                for _, waiting in batch:
-                    if not waiting.done():
-                        waiting.cancel()
-
-    def _merge(self, changes: list[Change]) -> list[Any]:
-        for _ in range(MERGE_TRIES):
-            before = self._read()
-            thread = thread_yaml.loads(before.decode("utf-8"), self.path)
-            results = [change(thread) for change in changes]
-            if not any(results):
-                return results
-            # Someone saved between our read and our write: merge again into their version.
-            if replace_if_unchanged(self.path, before, thread_yaml.dumps(thread).encode("utf-8")):
-                return results
-        raise UserError("the thread file kept changing while translate tried to save it",
-                        self.path, hint="run `hnmatome translate` again once it is saved")
-
-    def _read(self) -> bytes:
-        try:
-            data = self.path.read_bytes()
-            data.decode("utf-8")
-        except FileNotFoundError as exc:
-            raise UserError("the thread file disappeared during the run", self.path,
-                            hint="fetch it again with `hnmatome fetch <id>`") from exc
-        except UnicodeDecodeError as exc:
-            raise UserError("thread file is not UTF-8", self.path) from exc
-        return data
+    def done(self) -> ThreadDone:
+        return ThreadDone(self.id, self.item.plan.context.title, self.item.path, self.comments,
+                          self.fields, self.failed, self.left_alone)
 
 
 @dataclass
@@ -208,18 +161,23 @@ class _Run:
     prompts: Prompts
     existing_tags: tuple[str, ...]
     report: Report
+    progress: Progress
     tally: Tally = field(default_factory=Tally)
 
     async def thread(self, item: PlannedThread) -> None:
-        file = ThreadFile(item.path)
+        plan = item.plan
+        numbers = {c.id: n for n, c in enumerate(chain.from_iterable(plan.chunks), start=1)}
+        state = _Thread(item, ThreadFile(item.path), numbers)
+        self.progress.start(plan.thread_id, plan.comment_count + (1 if plan.title_fields else 0))
         try:
             async with asyncio.TaskGroup() as group:
-                if item.plan.title_fields:
-                    group.create_task(self.title(item, file))
-                for chunk in item.plan.chunks:
-                    group.create_task(self.chunk(item, file, chunk))
+                if plan.title_fields:
+                    group.create_task(self.title(state))
+                for chunk in plan.chunks:
+                    group.create_task(self.chunk(state, chunk))
         finally:
-            await file.flush()
+            await state.file.flush()
+        self.progress.finish(state.done())
 
     async def ask(self, messages: list[dict[str, str]], kind: str, schema: dict[str, Any],
                   parse: Callable[[str], T], asks: int, label: str) -> tuple[T | None, str]:
@@ -230,7 +188,7 @@ class _Run:
             if attempt:
                 self.tally.reasks += 1
             try:
-                answer = await self.client.chat(messages, kind, schema)
+                answer = await self.client.chat(messages, kind, schema, label)
                 return parse(answer.content), ""
             except RejectedRequest as exc:
                 return None, str(exc)
@@ -239,53 +197,56 @@ class _Run:
             except ContractError as exc:
                 reason = str(exc)
                 messages = reask_messages(messages, answer.content, self.prompts.reask, reason)
-            self.report(f"{label} rejected ({reason})")
+            self.report(f"{label}: answer rejected ({reason})")
         return None, reason
 
-    async def chunk(self, item: PlannedThread, file: ThreadFile,
-                    chunk: tuple[CommentSource, ...]) -> None:
-        messages = comments_messages(self.prompts.comments, item.plan.context, chunk)
+    async def chunk(self, state: _Thread, chunk: tuple[CommentSource, ...]) -> None:
+        messages = comments_messages(self.prompts.comments, state.item.plan.context, chunk)
         answers, reason = await self.ask(
             messages, "comments", COMMENTS_SCHEMA,
             lambda content: parse_comments_answer(content, chunk), COMMENT_ASKS,
-            f"{item.plan.thread_id}: answer")
+            state.label(chunk))
         if answers is not None:
-            await self.save_comments(item, file, chunk, answers)
+            await self.save_comments(state, chunk, answers)
             return
         if len(chunk) == 1:
-            self.tally.failures.append(Failure(item.plan.thread_id, chunk[0].id, reason))
+            self.tally.failures.append(Failure(state.id, chunk[0].id, reason))
+            state.failed += 1
+            self.progress.advance(state.id, 1)
             return
         self.tally.splits += 1
         async with asyncio.TaskGroup() as group:
             for half in split_chunk(chunk):
-                group.create_task(self.chunk(item, file, half))
+                group.create_task(self.chunk(state, half))
 
-    async def save_comments(self, item: PlannedThread, file: ThreadFile,
-                            chunk: tuple[CommentSource, ...],
+    async def save_comments(self, state: _Thread, chunk: tuple[CommentSource, ...],
                             answers: tuple[CommentAnswer, ...]) -> None:
-        applied: Applied = await file.apply(
+        applied: Applied = await state.file.apply(
             partial(apply_comment_answers, answers=answers, sent=chunk))
         self.tally.comments += len(applied.written)
         self.tally.skipped_changed += len(applied.skipped)
-        self.report(f"{item.plan.thread_id}: {len(applied.written)} comments saved"
-                    + (f", {len(applied.skipped)} changed on disk meanwhile, left alone"
-                       if applied.skipped else ""))
+        state.comments += len(applied.written)
+        state.left_alone += len(applied.skipped)
+        self.progress.advance(state.id, len(chunk))
 
-    async def title(self, item: PlannedThread, file: ThreadFile) -> None:
-        plan = item.plan
+    async def title(self, state: _Thread) -> None:
+        plan = state.item.plan
         messages = title_messages(self.prompts.title, plan.context, self.existing_tags)
         parsed, reason = await self.ask(
             messages, "title", TITLE_SCHEMA,
             lambda content: parse_title_answer(content, plan.context),
-            TITLE_ASKS, f"{plan.thread_id}: title")
+            TITLE_ASKS, state.label())
         if parsed is None:
             self.tally.failures.append(Failure(plan.thread_id, None, reason))
-            return
-        final = replace(parsed, tags=prefer_existing_tags(parsed.tags, self.existing_tags))
-        written: tuple[str, ...] = await file.apply(
-            partial(apply_title_answer, answer=final, fields=plan.title_fields))
-        self.tally.titles += 1 if written else 0
-        self.report(f"{plan.thread_id}: {' and '.join(written) or 'nothing'} saved")
+            state.failed += 1
+        else:
+            final = replace(parsed, tags=prefer_existing_tags(parsed.tags, self.existing_tags))
+            written: tuple[str, ...] = await state.file.apply(
+                partial(apply_title_answer, answer=final, fields=plan.title_fields))
+            self.tally.titles += int("title_ja" in written)
+            self.tally.tags += int("tags" in written)
+            state.fields = tuple(key for key in ("title_ja", "tags") if key in written)
+        self.progress.advance(plan.thread_id, 1)
 
 
 def _first_leaf(error: BaseException) -> BaseException:
@@ -313,22 +274,31 @@ def translate_project(
     planned: list[PlannedThread],
     *,
     report: Report = lambda line: None,
+    progress: Progress | None = None,
     sleep: Sleep = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
     policy: RetryPolicy | None = None,
+    wait_every: float | None = None,
 ) -> TranslateSummary:
-    """Translate what `planned` asks for. Network faults end in the summary, not an exception."""
+    """Translate what `planned` asks for. Network faults end in the summary, not an exception;
+    a remote endpoint without a key is refused (a UserError) before anything is sent. `report`
+    gets what is worth saying as it happens (an answer rejected, a retry, a request still
+    waiting after `wait_every` seconds); `progress` the work done, thread by thread."""
     started = time.monotonic()
     work = [item for item in planned if not item.plan.empty]
-    prompts = load_prompts(project)
     llm = project.settings.llm
+    if work:
+        require_api_key(llm)
+    prompts = load_prompts(project)
     tags = site_tags(project, llm.existing_tags) if any(
         item.plan.title_fields for item in work) else ()
+    every = WAIT_EVERY if wait_every is None else wait_every
 
     async def main() -> tuple[_Run, str | None]:
         async with LLMClient(llm, policy=policy, sleep=sleep, clock=clock,
-                             on_retry=lambda message: report(f"retrying: {message}")) as client:
-            run = _Run(client, prompts, tags, report)
+                             on_retry=lambda message: report(f"retrying: {message}"),
+                             on_wait=report, wait_every=every) as client:
+            run = _Run(client, prompts, tags, report, progress or QuietProgress())
             return run, await _translate(run, work)
 
     run, stopped = asyncio.run(main()) if work else (None, None)
