@@ -22,9 +22,9 @@ class LLMSettings:
     api_key: str = field(default="", repr=False)  # only ever from the environment
     chunk_size: int = 10
     concurrency: int = 4
-    requests_per_minute: int = 60
+    requests_per_minute: int = 0  # no client-side limit: 429 and Retry-After are honoured
     temperature: float = 0.3
-    timeout: float = 120.0
+    timeout: float = 30.0  # seconds an endpoint may stay silent (answers stream)
     max_retries: int = 5
     context_comments: int = 5
     existing_tags: int = 200
