@@ -67,9 +67,9 @@ def _load_yaml(source: str, path: Path) -> dict[str, Any]:
 # scanner gave up, which is often not where the mistake is: a key without ':' is noticed on
 # the line after it, an unclosed quote or list at the next key or at the end of the file.
 
-# What YAML accepts in a file (PyYAML's reader refuses anything else).
-_NON_PRINTABLE = re.compile(
-    "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# What YAML accepts in a file (PyYAML's reader refuses anything else). Compiled when an
+# error needs it: the character ranges take milliseconds to compile.
+_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
 _YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # as PyYAML counts lines
 
 
@@ -81,7 +81,7 @@ def yaml_error_line(exc: Exception, source: str) -> int | None:
     what = str(getattr(exc, "problem", None) or "")
     within = str(getattr(exc, "context", None) or "")
     if problem is None and context is None:
-        bad = _NON_PRINTABLE.search(source)  # a ReaderError: an unacceptable character
+        bad = re.search(_NON_PRINTABLE, source)  # a ReaderError: an unacceptable character
         return len(_YAML_LINE_BREAK.findall(source, 0, bad.start())) + 1 if bad else None
     if problem is None or (context is not None and (
             "expected ':'" in what  # a key without ':' (keys are one line: where it starts)

@@ -191,7 +191,6 @@ def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache
     """The render, search and write stages: into a staging folder, moved into place only
     when all of them succeeded. Returns the files written and removed, the record of every
     output, and the search report."""
-    from hnmatome.site.search.stage import add_search, page_texts
     from hnmatome.site.workers import OutputJob, run_all
 
     outputs, previous, out_dir = work.outputs, work.previous, work.out_dir
@@ -207,6 +206,8 @@ def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache
         written = [outcome.path for outcome in outcomes if outcome.written]
         search = None
         if options.search:
+            from hnmatome.site.search.stage import add_search, page_texts
+
             with stages.stage("search"):
                 texts = page_texts(outputs, records,
                                    {o.path: o.search for o in outcomes if o.search},

@@ -41,6 +41,11 @@ def _allowed(text: str, index: int, char: str) -> bool:
 def _go_lower(text: str) -> str:
     """Go lowercases rune by rune with simple case mapping; Python's full mapping turns 'İ'
     into two characters and 'Σ' at a word end into 'ς', which Hugo never does."""
+    lowered = text.lower()
+    # Lowercasing never shortens a string: the same length means no character expanded,
+    # and without 'Σ' (the only context-sensitive mapping) both mappings agree.
+    if len(lowered) == len(text) and "Σ" not in text:
+        return lowered
     out = []
     for char in text:
         lowered = char.lower()

@@ -7,12 +7,10 @@ bodies into pack files), so no page travels back through a pipe."""
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -61,27 +59,37 @@ def _run_in_worker(items: Sequence[Any]) -> tuple[list[Any], list[ErrorTuple]]:
 
 def run_all(job: Job[Item, Result], items: Sequence[Item], jobs: int) -> list[Result]:
     """`job` over every item; raises the UserErrors found (after every worker stopped)."""
-    global _job
-    results: list[Result] = []
-    errors: list[ErrorTuple] = []
     if items:
         job.prepare(items)
     if jobs <= 1 or len(items) < PARALLEL_FROM or not _can_fork():
         results, errors = job.run(items)
     else:
-        size = max(1, min(CHUNK, -(-len(items) // (4 * jobs))))
-        chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        _job = job
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-                for found, failed in pool.map(_run_in_worker, chunks):
-                    results += found
-                    errors += failed
-        finally:
-            _job = None
+        results, errors = _run_in_pool(job, items, jobs)
     _raise(errors)
     return results
+
+
+def _run_in_pool(job: Job[Item, Result], items: Sequence[Item], jobs: int
+                 ) -> tuple[list[Result], list[ErrorTuple]]:
+    # Imported here: a small rebuild never starts a pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _job
+    results: list[Result] = []
+    errors: list[ErrorTuple] = []
+    size = max(1, min(CHUNK, -(-len(items) // (4 * jobs))))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    _job = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            for found, failed in pool.map(_run_in_worker, chunks):
+                results += found
+                errors += failed
+    finally:
+        _job = None
+    return results, errors
 
 
 def _can_fork() -> bool:
