@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -13,8 +14,14 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from hnmatome.site.content import FrozenMeta, SourcePage
+from hnmatome.site.markup.shortcode_templates import (
+    ShortcodeContext,
+    ShortcodeTemplates,
+    render_late,
+)
 from hnmatome.site.markup.shortcodes import PageRenderer
-from hnmatome.site.model import RenderedBody
+from hnmatome.site.model import BodyStats, RenderedBody
+from hnmatome.site.view import StoredBody
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO_ROOT / "templates"
@@ -60,7 +67,18 @@ def renderer() -> PageRenderer:
 
 
 def render(body: str, **page: Any) -> RenderedBody:
-    return renderer().render(make_page(body, **page), StubContext())
+    """A body as its page shows it (with the `list`s it left for the page)."""
+    source = make_page(body, **page)
+    context = StubContext()
+    return as_shown(renderer().render(source, context), source, context)
+
+
+def as_shown(body: RenderedBody, page: SourcePage, context: ShortcodeContext) -> RenderedBody:
+    """`body` with the shortcodes it left for its page rendered, as a page shows it."""
+    outputs = render_late(ShortcodeTemplates(TEMPLATES / "shortcodes"), body.late, page,
+                          context)
+    stored = StoredBody(b"", BodyStats(), lambda: body.html).with_late(outputs)
+    return dataclasses.replace(body, html=stored.html)
 
 
 def tree(html: str) -> LexborHTMLParser:

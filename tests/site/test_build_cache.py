@@ -53,6 +53,25 @@ def test_adding_a_post_renders_it_and_exactly_the_pages_that_list_it(site: Path)
     assert untouched and all(after[rel] == before[rel] for rel in untouched)
 
 
+def test_a_new_post_updates_each_list_of_newest_posts_without_rendering_its_body(
+        site: Path) -> None:
+    """A `{{< list >}}` is rendered with its page: a new post changes the list, not the body
+    around it (mostly comment cards), so that body comes from the cache."""
+    write_post(site / "content", "posts/2025_03/digest/index.md", title="まとめ",
+               date="2025-03-02", months="2025/03", tags=["Meta"],
+               body=quotes("まとめ") + "\n{{< list limit=1 >}}\n")
+    build(site)
+    write_post(site / "content", "posts/2025_04/new/index.md", title="新着", date="2025-04-01",
+               months="2025/04", tags=["Meta"], body=quotes("新着"))
+    report = build(site)
+    assert report.bodies == 1  # the new post's
+    page = (site / "public" / "posts" / "2025_03" / "digest" / "index.html").read_text(
+        encoding="utf-8")
+    assert '<ul class="post-list-mini" data-pagefind-ignore>' in page
+    assert 'href="/posts/2025_04/new/"' in page and "HNMSC" not in page
+    assert "posts/2025_03/digest/index.html" in changed(report)
+
+
 def test_editing_a_body_renders_that_post_and_what_shows_its_numbers(site: Path) -> None:
     post = site / "content" / "posts" / "2025_02" / "gamma" / "index.md"
     post.write_text(post.read_text(encoding="utf-8") + quotes("追加", 1), encoding="utf-8")

@@ -59,6 +59,8 @@ EDITS: list[tuple[str, Edit]] = [
                                  body="{{< list limit=2 >}}\n")),
     ("newest post changes what list shows", _add_post("2025_04/new", "新着", "2025-04-01",
                                                        ["Meta"])),
+    ("list template", _replace("templates/shortcodes/list.html", "<li>", "<li class=\"v2\">")),
+    ("the newest post's title", _replace("content/posts/2025_04/new/index.md", "新着", "最新")),
     ("ref to a post", _add_post("2025_03/linker", "リンク", "2025-03-03", [],
                                 body='[ベータ]({{% ref "/posts/2025_02/beta" %}})\n')),
     ("slug of the ref target", _replace("content/posts/2025_02/beta/index.md",

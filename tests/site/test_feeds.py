@@ -139,7 +139,7 @@ def _view_with_bodies(html: dict[str, str]) -> SiteView:
     site = assemble(pages, Settings(base_url="https://h.example/"))
 
     class Bodies:
-        def stored_body(self, rel: str) -> StoredBody:
+        def stored_body(self, rel: str, view: SiteView) -> StoredBody:
             return StoredBody(html[rel].encode("utf-8", "surrogatepass"), BodyStats(),
                               lambda: html[rel])
 

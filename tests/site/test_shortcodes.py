@@ -7,7 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from page_support import TEMPLATES, StubContext, hugo_render, make_page, render, tree
+from page_support import (
+    TEMPLATES,
+    StubContext,
+    hugo_render,
+    make_page,
+    render,
+    renderer,
+    tree,
+)
 
 from hnmatome.core.errors import UserError
 from hnmatome.site.markup.shortcodes import PageRenderer
@@ -178,6 +186,20 @@ def test_list_shortcode_lists_latest_posts_escaped() -> None:
     assert links[0].text() == "記事0 <b>"  # titles are text, not markup
     with pytest.raises(UserError, match="limit"):
         render('{{< list limit="many" >}}')
+
+
+def test_a_list_is_left_for_the_page_with_what_it_needs() -> None:
+    """The body keeps the list's placeholder (no <p> around it, as a rendered list has none)
+    and says where it is, so the page renders it with the newest posts of the moment."""
+    page = make_page("前置き\n\n{{< list limit=2 >}}\n\n後書き\n", body_line=7)
+    body = renderer().render(page, StubContext())
+    assert [(late.name, dict(late.params), late.line) for late in body.late] == [
+        ("list", {"limit": 2}, 9)]
+    key = body.late[0].key
+    assert f"<p>前置き</p>\n{key}\n<p>後書き</p>" in body.html
+    with pytest.raises(UserError, match="limit") as caught:
+        renderer().render(make_page('x\n{{< list limit="many" >}}', body_line=7), StubContext())
+    assert caught.value.line == 8
 
 
 def test_card_markup_and_counts() -> None:

@@ -17,6 +17,7 @@ from hnmatome.core.writer import replace_file
 from hnmatome.site import urls
 from hnmatome.site.build import LastBuild
 from hnmatome.site.content import SourcePage, load_page
+from hnmatome.site.markup.shortcode_templates import ShortcodeTemplates, render_late
 from hnmatome.site.markup.shortcodes import PageRenderer
 from hnmatome.site.model import RenderedBody, stats_of
 from hnmatome.site.plan import Output
@@ -65,7 +66,9 @@ def _render(last: LastBuild, templates_dir: Path, pages: list[SourcePage]) -> di
     bodies = {page.rel: renderer.render(page, shortcodes) for page in pages}
     stats = {rel: stats_of(body.text, body.html, body.comment_count, body.first_comment)
              for rel, body in bodies.items()}
-    view = SiteView(last.site.with_stats(stats), bodies=_Bodies(bodies, stats))
+    stored = _Bodies(bodies, stats, {page.rel: page for page in pages},
+                   ShortcodeTemplates(templates_dir / "shortcodes"))
+    view = SiteView(last.site.with_stats(stats), bodies=stored)
     templates = Templates(templates_dir)
     rendered = {}
     for rel in bodies:
@@ -77,10 +80,20 @@ def _render(last: LastBuild, templates_dir: Path, pages: list[SourcePage]) -> di
 
 
 class _Bodies:
-    def __init__(self, bodies: dict[str, RenderedBody], stats: dict) -> None:
+    """The edited pages' bodies, as the view of the quick path reads them."""
+
+    def __init__(self, bodies: dict[str, RenderedBody], stats: dict,
+                 pages: dict[str, SourcePage], templates: ShortcodeTemplates) -> None:
         self.bodies = bodies
         self.stats = stats
+        self.pages = pages
+        self.templates = templates
 
-    def stored_body(self, rel: str) -> StoredBody:
-        html = self.bodies[rel].html
-        return StoredBody(b"", self.stats[rel], lambda: html)
+    def stored_body(self, rel: str, view: SiteView) -> StoredBody:
+        body = self.bodies[rel]
+        html = body.html
+        stored = StoredBody(b"", self.stats[rel], lambda: html)
+        if not body.late:
+            return stored
+        return stored.with_late(render_late(self.templates, body.late, self.pages[rel],
+                                            ShortcodeSite(view)))

@@ -49,7 +49,7 @@ from hnmatome.site.view import SiteView, StoredBody
 if TYPE_CHECKING:
     from hnmatome.site.render.templates import Templates
     from hnmatome.site.search.index import SearchReport
-    from hnmatome.site.workers import Outcome
+    from hnmatome.site.workers import BodyJob, Outcome
 
 
 @dataclass(frozen=True)
@@ -302,27 +302,29 @@ def _bodies(project: Project, settings: Settings, sources: SourceFiles, loaded: 
     for rel, record in kept.items():
         if now - record.used > 24 * 3600:  # in use: kept a while longer (see cache.py)
             kept[rel] = known[keys[rel]] = dataclasses.replace(record, used=now)
-    return _StoredBodies(kept | fresh, cache.body_store, job.render_html, fresh=len(fresh))
+    return _StoredBodies(kept | fresh, cache.body_store, job, fresh=len(fresh))
 
 
 class _StoredBodies:
     """The bodies outputs read (SiteView.body): from the body cache's packs; a body whose
     pack is lost or damaged is rendered again (a broken cache costs only time)."""
 
-    def __init__(self, records: Mapping[str, BodyRecord], store: BodyStore,
-                 render: Callable[[str], str], fresh: int) -> None:
+    def __init__(self, records: Mapping[str, BodyRecord], store: BodyStore, job: BodyJob,
+                 fresh: int) -> None:
         self.records = records
         self.store = store
-        self.render = render
+        self.job = job
         self.fresh = fresh  # how many were rendered by this build
 
-    def stored_body(self, rel: str) -> StoredBody:
+    def stored_body(self, rel: str, view: SiteView) -> StoredBody:
         record = self.records[rel]
-        return StoredBody(record.digest, record.stats, lambda: self._html(rel, record))
+        body = StoredBody(record.digest, record.stats, lambda: self._html(rel, record))
+        return body.with_late(self.job.render_late(rel, record.late, view)) if record.late \
+            else body
 
     def _html(self, rel: str, record: BodyRecord) -> str:
         body = self.store.read(record)
-        return self.render(rel) if body is None else body.html
+        return self.job.render_html(rel) if body is None else body.html
 
 
 def _copies(project: Project, outputs: tuple[Output, ...]) -> dict[str, Path]:

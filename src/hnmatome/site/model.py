@@ -66,6 +66,18 @@ class BodyStats:
 
 
 @dataclass(frozen=True)
+class LateShortcode:
+    """A shortcode a body leaves for the page that shows it, where its placeholder `key` is
+    (markup/shortcode_templates.py): it shows other posts, which change without the body."""
+
+    key: str
+    name: str
+    params: Mapping[str, Any]
+    args: tuple[Any, ...]
+    line: int  # in the page's file
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     """A page body as rendered (markup/shortcodes.py) or read back from the build cache."""
 
@@ -73,6 +85,7 @@ class RenderedBody:
     text: str  # plain text of the body (reading time, descriptions, feeds, search)
     comment_count: int  # number of matomeQuote shortcodes
     first_comment: str  # plain text of the first matomeQuote body ('' if none)
+    late: tuple[LateShortcode, ...] = ()  # their placeholders are in `html`
 
 
 @dataclass(frozen=True)

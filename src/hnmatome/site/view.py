@@ -10,6 +10,7 @@ same), which keeps a page tied to the parts of the site it shows."""
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,9 +35,28 @@ class StoredBody:
     def html(self) -> str:
         return self.load()
 
+    def with_late(self, outputs: Mapping[str, str]) -> StoredBody:
+        """This body with the shortcodes it left for its page rendered (`outputs`, by their
+        placeholders; markup/shortcode_templates.py). Its digest covers them."""
+        if not outputs:
+            return self
+        digest = hashlib.blake2b(self.digest + repr(sorted(outputs.items())).encode(
+            "utf-8", "surrogatepass"), digest_size=16).digest()
+        load = self.load
+
+        def filled() -> str:
+            html = load()
+            for key, output in outputs.items():
+                html = html.replace(key, output)
+            return html
+
+        return StoredBody(digest, self.stats, filled)
+
 
 class BodySource(Protocol):
-    def stored_body(self, rel: str) -> StoredBody: ...
+    def stored_body(self, rel: str, view: SiteView) -> StoredBody:
+        """The body of `rel`, its late shortcodes rendered from `view`."""
+        ...
 
 
 class SiteView:
@@ -102,7 +122,7 @@ class SiteView:
     def body(self, rel: str) -> StoredBody:
         if self.bodies is None:
             raise LookupError(f"no rendered bodies in this view (asked for {rel})")
-        return self.bodies.stored_body(rel)
+        return self.bodies.stored_body(rel, self)
 
     # -- taxonomies ---------------------------------------------------------------------------
 

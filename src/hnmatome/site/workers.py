@@ -21,7 +21,8 @@ from hnmatome.site.content import LoadedPages, SourcePage, with_body
 from hnmatome.site.incremental.bodies import BodyRecord, BodyStore, content_digest, encode
 from hnmatome.site.incremental.cache import Manifest, OutputRecord, stamp_of
 from hnmatome.site.incremental.reads import Key, recording
-from hnmatome.site.model import RenderedBody, stats_of
+from hnmatome.site.markup.shortcode_templates import ShortcodeTemplates, render_late
+from hnmatome.site.model import LateShortcode, RenderedBody, stats_of
 from hnmatome.site.output import OutputTree, OutputUnwritable
 from hnmatome.site.plan import COPIED, Output
 from hnmatome.site.render.outputs import render_output
@@ -131,7 +132,7 @@ def _once(error: ErrorTuple, count: int) -> UserError:
 
 
 class ShortcodeSite:
-    """What shortcodes read of the site (markup/shortcodes.ShortcodeContext), as view queries."""
+    """What shortcodes read of the site (shortcode_templates.ShortcodeContext), as queries."""
 
     def __init__(self, view: SiteView) -> None:
         self.view = view
@@ -160,6 +161,7 @@ class BodyJob:
     compiled_dir: Path | None
     store: BodyStore
     _renderer: Any = field(default=None, init=False)  # a PageRenderer, made when needed
+    _late_templates: ShortcodeTemplates | None = field(default=None, init=False)
 
     def prepare(self, rels: Sequence[str]) -> None:
         self._page_renderer()
@@ -203,7 +205,16 @@ class BodyJob:
         pack, offset, length = packs.add(data)
         stats = stats_of(body.text, body.html, body.comment_count, body.first_comment)
         return BodyRecord(content_digest(data), stats, tuple(reads.items()), pack, offset,
-                          length, used=time.time())
+                          length, used=time.time(), late=body.late)
+
+    def render_late(self, rel: str, late: Sequence[LateShortcode], view: SiteView
+                    ) -> dict[str, str]:
+        """The shortcodes the body of `rel` left for its page, rendered from `view` (the
+        site as pages see it); by their placeholders."""
+        if self._late_templates is None:
+            self._late_templates = ShortcodeTemplates(self.templates_dir / "shortcodes",
+                                                      self.compiled_dir)
+        return render_late(self._late_templates, late, self.pages[rel], ShortcodeSite(view))
 
 
 # --------------------------------------------------------------------------- outputs

@@ -1,6 +1,7 @@
 """Rendered bodies, kept by content: a body is rendered again only when its page file, the
 shortcode templates or the settings changed, or when an answer it read from the site (where
-a `ref` points, which posts a `list` shows) is no longer the same.
+a `ref` points) is no longer the same. (Which posts a `list` shows is rendered with the page:
+markup/shortcode_templates.py.)
 
 Bodies are stored in pack files (a few dozen files instead of one per post): a pack is
 written whole and never changed; a record names its pack, offset and length."""
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from hnmatome.core.writer import replace_file
 from hnmatome.site.incremental.reads import Key
-from hnmatome.site.model import BodyStats, RenderedBody
+from hnmatome.site.model import BodyStats, LateShortcode, RenderedBody
 
 PACK_SUFFIX = ".pack"
 
@@ -29,6 +30,7 @@ class BodyRecord:
     offset: int
     length: int
     used: float  # when a build last used it (records unused for long are dropped)
+    late: tuple[LateShortcode, ...] = ()  # rendered with the page (their placeholders are in it)
 
 
 def body_key(environment: bytes, rel: str, source_digest: str) -> bytes:
@@ -39,13 +41,12 @@ def body_key(environment: bytes, rel: str, source_digest: str) -> bytes:
 
 
 def encode(body: RenderedBody) -> bytes:
-    return pickle.dumps((body.html, body.text, body.comment_count, body.first_comment),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((body.html, body.text, body.comment_count, body.first_comment,
+                         body.late), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def decode(data: bytes) -> RenderedBody:
-    html, text, comment_count, first_comment = pickle.loads(data)
-    return RenderedBody(html, text, comment_count, first_comment)
+    return RenderedBody(*pickle.loads(data))
 
 
 def content_digest(data: bytes) -> bytes:

@@ -3,6 +3,8 @@
 `{{< >}}` shortcodes render to HTML and come back after markdown (a placeholder alone in a
 paragraph replaces the whole `<p>`); `{{% %}}` output is markdown and joins the page's markdown.
 Shortcode templates are Jinja files in templates/shortcodes/, so a user can restyle them.
+A `list` (the newest posts) stays a placeholder, rendered with the page that shows the body
+(shortcode_templates.py).
 """
 
 from __future__ import annotations
@@ -11,18 +13,23 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
 from hnmatome.core.dates import comment_time_iso, parse_comment_time
 from hnmatome.core.errors import UserError
 from hnmatome.site.markup.comments import QuoteBodyRenderer
 from hnmatome.site.markup.markdown import block_text, page_markdown
+from hnmatome.site.markup.shortcode_templates import (
+    LATE_SHORTCODES,
+    ShortcodeContext,
+    ShortcodeTemplates,
+    list_limit,
+    shortcode_values,
+)
 from hnmatome.site.markup.syntax import Node, Shortcode, ShortcodeSyntaxError, parse_shortcodes
-from hnmatome.site.model import RenderedBody
+from hnmatome.site.model import LateShortcode, RenderedBody
 
 if TYPE_CHECKING:
     from hnmatome.site.content import SourcePage
@@ -31,18 +38,6 @@ QUOTE_SHORTCODE = "matomeQuote"
 # Built in: no template, resolved through the ShortcodeContext.
 BUILTIN_SHORTCODES = {"ref": False, "relref": False}
 _PLACEHOLDER_STEM = "HNMSC"
-
-
-class ShortcodeContext(Protocol):
-    """What shortcodes need from the assembled site (supplied by the site stage)."""
-
-    def ref(self, target: str, page: SourcePage) -> str:
-        """URL of `target`; raises LookupError when there is no such page."""
-        ...
-
-    def latest_posts(self, limit: int) -> Sequence[Mapping[str, Any]]:
-        """The `limit` newest posts, each with at least 'title', 'url' and 'date'."""
-        ...
 
 
 @dataclass
@@ -56,6 +51,7 @@ class _Job:
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (html, text)
     comment_count: int = 0
     first_comment: str = ""
+    late: list[LateShortcode] = field(default_factory=list)
 
     def error(self, message: str, line: int, hint: str | None = None) -> UserError:
         return UserError(message, self.page.path, self.page.body_line + line - 1, hint)
@@ -127,28 +123,13 @@ class PageRenderer:
 
     def __init__(self, templates_dir: Path, compiled_dir: Path | None = None) -> None:
         """`compiled_dir`: where Jinja keeps the compiled shortcode templates between runs."""
-        folder = templates_dir / "shortcodes"
-        self._env = shortcode_environment(folder, compiled_dir)
-        self._templates: dict[str, jinja2.Template] = {}
-        self.paired = dict(BUILTIN_SHORTCODES)  # name -> takes inner content
-        for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
-            self._load(path)
+        self._templates = ShortcodeTemplates(templates_dir / "shortcodes", compiled_dir)
+        # name -> takes inner content
+        self.paired = dict(BUILTIN_SHORTCODES) | self._templates.paired
         self.merge_runs = True  # tests switch it off to prove it changes nothing
         self._markdown = page_markdown()
         self._quotes = QuoteBodyRenderer()
         self._placeholder = _placeholder_pattern(_PLACEHOLDER_STEM)
-
-    def _load(self, path: Path) -> None:
-        try:
-            source = path.read_text(encoding="utf-8")
-            names = jinja2.meta.find_undeclared_variables(self._env.parse(source))
-            self._templates[path.stem] = self._env.get_template(path.name)
-        except jinja2.TemplateSyntaxError as exc:
-            raise UserError(f"shortcode template error: {exc.message}", path, exc.lineno,
-                            hint="fix the Jinja syntax in the template") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read the shortcode template: {exc}", path) from exc
-        self.paired[path.stem] = bool({"inner", "inner_html"} & names)
 
     def render(self, page: SourcePage, ctx: ShortcodeContext) -> RenderedBody:
         try:
@@ -162,7 +143,7 @@ class PageRenderer:
         job = _Job(page, ctx, prefix, fenced=_has_fence(page.body))
         html, text = self._render_nodes(nodes, job)
         return RenderedBody(html=html, text=text, comment_count=job.comment_count,
-                            first_comment=job.first_comment)
+                            first_comment=job.first_comment, late=tuple(job.late))
 
     # -- markdown with placeholders ---------------------------------------------------------
 
@@ -190,6 +171,9 @@ class PageRenderer:
         for node in nodes:
             if isinstance(node, str):
                 pieces.append(node)
+            elif node.name in LATE_SHORTCODES:  # in either form: its output is HTML
+                pieces.append(self._late(node, job))
+                keys.append(pieces[-1])
             elif node.markdown:
                 output = self._markdown_shortcode(node, job)
                 job.fenced = job.fenced or _has_fence(output)
@@ -228,7 +212,7 @@ class PageRenderer:
             return self._ref(node, job)
         if node.name == QUOTE_SHORTCODE:
             return self._quote(node, job)[0]  # one line of HTML: markdown passes it through
-        variables = self._variables(node, job)
+        variables: dict[str, Any] = {}
         if node.inner is not None:
             inner = self._markdown_source(node.inner, job)
             variables["inner"] = inner
@@ -241,7 +225,7 @@ class PageRenderer:
             return self._ref(node, job), ""
         if node.name == QUOTE_SHORTCODE:
             return self._quote(node, job)
-        variables = self._variables(node, job)
+        variables: dict[str, Any] = {}
         text = ""
         if node.inner is not None:
             inner_html, text = self._render_nodes(node.inner, job)
@@ -252,10 +236,17 @@ class PageRenderer:
             text = f"{summary}\n{text}"
         return self._template(node, job, variables), text
 
-    def _variables(self, node: Shortcode, job: _Job) -> dict[str, Any]:
-        if node.name == "list":
-            return {"posts": self._latest(node, job)}
-        return {}
+    def _late(self, node: Shortcode, job: _Job) -> str:
+        """A shortcode left for the page: its placeholder stays in the HTML."""
+        try:
+            list_limit(node.named, node.positional)
+        except ValueError as exc:
+            raise job.error(str(exc), node.line) from None
+        key = f"{job.prefix}{len(job.outputs)}X"
+        job.outputs[key] = (key, "")
+        job.late.append(LateShortcode(key, node.name, node.named, node.positional,
+                                      job.page.body_line + node.line - 1))
+        return key
 
     def _ref(self, node: Shortcode, job: _Job) -> str:
         target = node.get(0, node.get("path"))
@@ -268,17 +259,6 @@ class PageRenderer:
             raise job.error(f"{node.name} target {target!r} is not a page of this site",
                             node.line, hint="check the path against content/") from exc
 
-    def _latest(self, node: Shortcode, job: _Job) -> Sequence[Mapping[str, Any]]:
-        return job.ctx.latest_posts(self._limit(node, job))
-
-    def _limit(self, node: Shortcode, job: _Job) -> int:
-        limit = node.get("limit", node.get(0, 5))
-        try:
-            count = int(limit)
-        except (TypeError, ValueError):
-            raise job.error(f"list limit must be a number, not {limit!r}", node.line) from None
-        return max(count, 0)
-
     def _quote(self, node: Shortcode, job: _Job) -> tuple[str, str]:
         body = node.named.get("body", "")
         body_html, text = self._quotes.render(body if isinstance(body, str) else str(body))
@@ -288,25 +268,10 @@ class PageRenderer:
         return self._template(node, job, card_variables(node.named, body_html)), text
 
     def _template(self, node: Shortcode, job: _Job, variables: dict[str, Any]) -> str:
-        template = self._templates.get(node.name)
-        if template is None:
-            raise job.error(f"no template for shortcode {node.name!r}", node.line,
-                            hint=f"add templates/shortcodes/{node.name}.html")
-        values = {"name": node.name, "params": node.named, "args": node.positional,
-                  "page": job.page, "inner": "", "inner_html": Markup(""), **variables}
-        try:
-            # generate() skips render()'s per-call overhead, which shows at 94k comment cards.
-            return "".join(template.generate(values))
-        except jinja2.TemplateError as exc:
-            raise job.error(f"shortcode {node.name!r} failed: {exc}", node.line,
-                            hint=f"check templates/shortcodes/{node.name}.html") from exc
-
-
-def shortcode_environment(folder: Path, compiled_dir: Path | None = None) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled_dir)) if compiled_dir else None)
+        values = shortcode_values(node.name, node.named, node.positional, job.page,
+                                  **variables)
+        return self._templates.render(node.name, values,
+                                      lambda message, hint: job.error(message, node.line, hint))
 
 
 # --------------------------------------------------------------------------- matomeQuote
