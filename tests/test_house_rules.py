@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hnmatome"
-STAGES = ("cli", "core", "hn", "translate", "convert", "site", "site/incremental", "serve")
+STAGES = ("cli", "core", "hn", "translate", "convert", "review", "site", "site/incremental",
+          "serve")
 MAX_LINES = 400
 
 
