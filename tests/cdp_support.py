@@ -61,9 +61,12 @@ class Page:
                    "the page to load")
 
     def press(self, key: str) -> None:
-        """One key: a character such as '/', or 'Enter' / 'Escape'."""
+        """One key: a letter, a digit, ' ', '/' or '?', or 'Enter' / 'Escape'."""
         codes = {"Enter": ("Enter", 13, "\r"), "Escape": ("Escape", 27, ""),
-                 "/": ("Slash", 191, "/")}
+                 "/": ("Slash", 191, "/"), "?": ("Slash", 191, "?"), " ": ("Space", 32, " ")}
+        if key.isascii() and key.isalnum() and len(key) == 1:
+            code = f"Digit{key}" if key.isdigit() else f"Key{key.upper()}"
+            codes[key] = (code, ord(key.upper()), key)
         code, number, text = codes[key]
         self.call("Input.dispatchKeyEvent", type="keyDown", key=key, code=code, text=text,
                   windowsVirtualKeyCode=number, nativeVirtualKeyCode=number)

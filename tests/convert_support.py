@@ -273,3 +273,15 @@ def edit_thread(project: Project, item_id: int, **changes: Any) -> None:
     thread = thread_yaml.load(path)
     thread.update(changes)
     thread_yaml.save(path, thread)
+
+
+def clean_project(root: Path) -> Project:
+    """Two converted threads (ids 100 and 200) that pass every check: they share their tags."""
+    from hnmatome.convert.run import convert_changed
+
+    project = make_project(root, [
+        make_thread(3, item_id=100, title="First thread", extra={"title_ja": "最初のスレ"}),
+        make_thread(3, item_id=200, title="Second thread", extra={"title_ja": "二つ目のスレ"}),
+    ])
+    convert_changed(project)
+    return project

@@ -31,3 +31,28 @@ def test_an_edited_post_shows_the_newest_posts_its_list_names(tmp_path: Path) ->
     assert "追記です。" in page and "HNMSC" not in page
     listed = LexborHTMLParser(page).css("ul.post-list-mini li a")
     assert [a.attributes["href"] for a in listed] == ["/posts/2025_03/zeta/"]  # the newest
+
+
+def test_a_post_convert_rewrote_takes_the_quick_path(tmp_path: Path) -> None:
+    """A studio save converts the thread again: the post's text and convert's bookkeeping
+    keys change, nothing a page shows from the front matter does."""
+    from convert_support import make_thread
+
+    from hnmatome.convert.run import convert_changed
+    from hnmatome.core import thread_yaml
+
+    site = small_site(tmp_path / "site")
+    thread = site / "content" / "threads" / "40000001.yaml"
+    thread.parent.mkdir(parents=True)
+    data = make_thread(6)
+    thread_yaml.save(thread, data)
+    project = open_project(site)
+    (post,) = convert_changed(project).written
+    cache = BuildCache.open(project.cache_dir)
+    build_site(project, BuildOptions(search=False, jobs=1, drafts=True), cache=cache)
+    data["comments"][0]["ja"] = "スタジオで直した訳"
+    thread_yaml.save(thread, data)
+    assert convert_changed(project, [40000001]).written == (post,)
+    written = render_edited_pages(cache.views["public"], site, site / "public", [post])
+    assert written is not None
+    assert "スタジオで直した訳" in next(iter(written.values())).decode()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +51,7 @@ def options_from_args(args: argparse.Namespace) -> FetchOptions:
     from hnmatome.core.http_retry import RetryPolicy
     from hnmatome.hn import fetch
     from hnmatome.hn.api import DEFAULT_API_BASE
-    from hnmatome.hn.fetch import API_ENV, WEB_ENV, FetchOptions
+    from hnmatome.hn.fetch import API_ENV, WEB_ENV, FetchOptions, base_url
     from hnmatome.hn.html_pages import DEFAULT_WEB_BASE
 
     if args.concurrency < 1:
@@ -69,21 +68,6 @@ def options_from_args(args: argparse.Namespace) -> FetchOptions:
         policy=RetryPolicy(attempts=args.retries + 1),
         wait_every=fetch.WAIT_EVERY,
     )
-
-
-def base_url(given: str | None, env: str, default: str, flag: str) -> str:
-    """The option, else the environment variable, else the default; checked before any use."""
-    from urllib.parse import urlsplit
-
-    from hnmatome.core.errors import UserError
-
-    url = given or os.environ.get(env) or default
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        where = flag if given else f"${env}"
-        raise UserError(f"{where} {url!r} is not an http(s) URL",
-                        hint=f"for example {default}")
-    return url
 
 
 def make_bars(console: Console, quiet: bool) -> Progress:

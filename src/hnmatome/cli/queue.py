@@ -57,9 +57,8 @@ def _add(args: argparse.Namespace) -> int:
 def _top_ids(api_base: str | None, count: int) -> list[int]:
     import asyncio
 
-    from hnmatome.cli.fetch import base_url
     from hnmatome.hn.api import DEFAULT_API_BASE
-    from hnmatome.hn.fetch import API_ENV, FetchOptions, top_story_ids
+    from hnmatome.hn.fetch import API_ENV, FetchOptions, base_url, top_story_ids
 
     base = base_url(api_base, API_ENV, DEFAULT_API_BASE, "--api-base")
     return asyncio.run(top_story_ids(FetchOptions(api_base=base), count))

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 def register(add_parser: AddParser) -> None:
     parser = add_parser(
-        "serve", help="preview the site at http://127.0.0.1:1313/ and reload it on every save",
+        "serve", help="preview the site at http://127.0.0.1:1313/ (and review threads in the "
+                      "studio at /_studio/), reloading on every save",
         description="Build the site with drafts into .cache/hnmatome/serve/ (public/ is left "
                     "alone), serve it, and rebuild and reload open pages whenever content/, "
                     "templates/, static/ or pyproject.toml change. Build errors show in the "
@@ -26,6 +27,9 @@ def register(add_parser: AddParser) -> None:
                              "volumes, network drives)")
     parser.add_argument("--no-drafts", dest="drafts", action="store_false",
                         help="leave out posts marked draft = true, as `build` does")
+    parser.add_argument("--studio-allow-remote", action="store_true",
+                        help="let the studio change files even when --bind is not this "
+                             "computer only (anyone who can reach the port can then edit)")
     parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                         help="worker processes for the first build (default: one per core)")
     parser.set_defaults(func=run)
@@ -37,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
 
     root = find_root(Path(args.root) if args.root else None)
     options = ServeOptions(bind=args.bind, port=args.port, poll=args.poll, drafts=args.drafts,
-                           jobs=args.jobs)
+                           jobs=args.jobs, studio_allow_remote=args.studio_allow_remote)
     return serve_forever(root, options)

@@ -25,7 +25,7 @@ THREAD_KEYS = (
 )
 COMMENT_KEYS = (
     "id", "parent", "depth", "by", "time", "replies", "text",
-    "ja", "score", "color", "include", "edited",
+    "ja", "score", "color", "include", "edited", "reviewed",
     "dead", "gone", "needs_review",
 )
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -87,6 +89,23 @@ class QuietProgress:
 
     def wait(self, message: str) -> None:
         pass
+
+
+def base_url(given: str | None, env: str, default: str, flag: str) -> str:
+    """The option, else the environment variable, else the default; checked before any use."""
+    url = given or os.environ.get(env) or default
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        where = flag if given else f"${env}"
+        raise UserError(f"{where} {url!r} is not an http(s) URL",
+                        hint=f"for example {default}")
+    return url
+
+
+def environment_options() -> FetchOptions:
+    """What `hnmatome fetch` uses without options (the environment variables included)."""
+    return FetchOptions(api_base=base_url(None, API_ENV, DEFAULT_API_BASE, "--api-base"),
+                        web_base=base_url(None, WEB_ENV, DEFAULT_WEB_BASE, "--web-base"))
 
 
 @functools.cache

@@ -100,10 +100,11 @@ def script_json(data: Any) -> str:
     return text
 
 
-def inject(html: bytes, state: dict[str, Any]) -> bytes:
-    """`html` with the live reload script (and the current state) before </body>."""
+def inject(html: bytes, state: dict[str, Any], extra: bytes = b"") -> bytes:
+    """`html` with the live reload script (and the current state) before </body>, and
+    `extra` (serve's other tags for served pages) after it."""
     tag = (f'<script id="hnmatome-live" data-wait="{WAIT_PATH}">'
-           f"var HNMATOME_LIVE={script_json(state)};{_SCRIPT}</script>").encode()
+           f"var HNMATOME_LIVE={script_json(state)};{_SCRIPT}</script>").encode() + extra
     index = html.rfind(b"</body>")
     if index < 0:
         return html + tag

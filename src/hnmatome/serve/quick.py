@@ -3,6 +3,7 @@ not. The site is then exactly what the last build assembled, so the post's page 
 from it and the new body at once (tens of milliseconds) and the browser reloads; the
 incremental build that follows brings the rest of the site (lists, feeds) up to date.
 
+A post `convert` rewrote from its thread qualifies too: only its bookkeeping keys changed.
 Anything else (front matter, a new or deleted page, templates, static files, settings) is
 left to the build."""
 
@@ -12,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
+from hnmatome.convert.post_format import INPUT_HASH_KEY, OUTPUT_HASH_KEY
 from hnmatome.core.errors import UserError
 from hnmatome.core.writer import replace_file
 from hnmatome.site import urls
@@ -26,9 +28,13 @@ from hnmatome.site.render.templates import Templates
 from hnmatome.site.view import SiteView, StoredBody
 from hnmatome.site.workers import ShortcodeSite
 
+# What `convert` records about itself: it changes with every conversion, and no page shows it.
+_CONVERT_KEYS = (INPUT_HASH_KEY, OUTPUT_HASH_KEY)
+
 
 def _head(page: SourcePage) -> SourcePage:
-    return dataclasses.replace(page, body="", body_line=0, source_hash="")
+    meta = {key: value for key, value in page.meta.items() if key not in _CONVERT_KEYS}
+    return dataclasses.replace(page, body="", body_line=0, source_hash="", meta=meta)
 
 
 def render_edited_pages(last: LastBuild, project_root: Path, out_dir: Path,

@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.core.project import Project, open_project
+from hnmatome.review.studio_api import PREFIX as STUDIO_PREFIX
 from hnmatome.serve import live_reload
 from hnmatome.serve.live_reload import BuildProblem, LiveState
+from hnmatome.serve.studio_link import MAX_BODY, StudioLink
 from hnmatome.site.build import BuildOptions, BuildReport, build_site, output_name
 from hnmatome.site.incremental.bodies import content_digest
 from hnmatome.site.incremental.cache import BuildCache
@@ -43,6 +46,7 @@ class ServeOptions:
     poll: bool = False  # poll the file system (WSL, Docker volumes, network drives)
     drafts: bool = True
     jobs: int | None = None  # worker processes for the first build
+    studio_allow_remote: bool = False  # the studio may change files on a non-loopback --bind
 
 
 def content_type(path: Path) -> str:
@@ -72,6 +76,7 @@ class DevServer:
         self._watcher = None
         self._lock = threading.Lock()  # one rebuild at a time
         self._quick: dict[str, bytes] = {}  # pages the shortcut wrote, with their digest
+        self.studio: StudioLink | None = None  # once the port is bound
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -87,6 +92,9 @@ class DevServer:
         from hnmatome.serve.watcher import SiteWatcher
 
         self._http = _SiteServer((self.options.bind, self.options.port), self)
+        self.studio = StudioLink(self.root, self._http.server_address[1], self.options.bind,
+                                 self.options.studio_allow_remote, lambda: self.project,
+                                 self._last_site, self.rebuild, self.state)
         self.rebuild(set(), first=True)
         threading.Thread(target=self._http.serve_forever, daemon=True,
                          name="hnmatome-http").start()
@@ -96,6 +104,14 @@ class DevServer:
                 [project.content_dir, project.templates_dir, project.static_dir],
                 [project.root / "pyproject.toml"], self.rebuild, poll=self.options.poll)
             self._watcher.start()
+
+    @property
+    def studio_url(self) -> str:
+        return f"{self.url}_studio/"
+
+    def _last_site(self) -> Any:
+        last = self.cache.views.get(output_name(self.project, self.out_dir))
+        return last.site if last is not None else None
 
     def stop(self) -> None:
         if self._watcher is not None:
@@ -117,14 +133,36 @@ class DevServer:
         """Bring the served site up to date with `changed` (the first build: everything)."""
         with self._lock:
             started = time.perf_counter()
-            if not first and self._try_quick(changed, started):
-                changed = set()  # the full build below only completes the rest
             try:
-                report = self._build(changed, first)
+                self.project = open_project(self.root)  # pyproject.toml may have changed
+                changed = self._convert(changed, first)
+                if not first and self._try_quick(changed, started):
+                    changed = set()  # the full build below only completes the rest
+                    if self.studio:  # the studio's answer first, then the rest of the site
+                        self.studio.wait_until_answered()
+                report = self._build(first)
             except UserError as exc:
                 self._fail(exc, started)
                 return
             self._succeed(report, started, first)
+
+    def _convert(self, changed: set[Path], first: bool) -> set[Path]:
+        """`changed` with each changed thread file replaced by the post it was converted to
+        (a body edit then takes the quick path, as a hand edit of the post would)."""
+        threads = {path for path in changed if path.is_relative_to(self.project.threads_dir)}
+        ids = sorted(int(p.stem) for p in threads if p.stem.isdigit() and p.is_file())
+        # settings shape every post, and a thread file may have gone: then look at them all
+        everything = first or len(ids) != len(threads) \
+            or any(p.name == "pyproject.toml" for p in changed)
+        if not (everything or ids):
+            return changed
+        from hnmatome.convert.run import convert_changed
+
+        report = convert_changed(self.project, None if everything else ids)
+        report.raise_for_errors()
+        for notice in report.warnings:
+            self.log(f"warning: {notice}")
+        return (changed - threads) | set(report.written)
 
     def _try_quick(self, changed: set[Path], started: float) -> bool:
         from hnmatome.serve.quick import render_edited_pages
@@ -142,17 +180,7 @@ class DevServer:
                  f"{(time.perf_counter() - started) * 1000:.0f} ms")
         return True
 
-    def _build(self, changed: set[Path], first: bool) -> BuildReport:
-        self.project = open_project(self.root)  # pyproject.toml may have changed
-        threads = self.project.threads_dir
-        if first or any(path.is_relative_to(threads) or path.name == "pyproject.toml"
-                        for path in changed):
-            from hnmatome.convert.run import convert_changed
-
-            report = convert_changed(self.project)
-            report.raise_for_errors()
-            for notice in report.warnings:
-                self.log(f"warning: {notice}")
+    def _build(self, first: bool) -> BuildReport:
         options = BuildOptions(drafts=self.options.drafts, base_url=self.site_url(),
                                out_dir=self.out_dir, search=False,
                                jobs=self.options.jobs if first else 1)
@@ -212,8 +240,36 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._respond(head=False)
 
+    def do_POST(self) -> None:
+        if not urlsplit(self.path).path.startswith(STUDIO_PREFIX):
+            self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", "text/plain", False)
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"", "text/plain", False)
+            return
+        self._studio("POST", self.rfile.read(length), head=False)
+
+    def _studio(self, method: str, body: bytes, head: bool) -> None:
+        studio = self.server.dev.studio
+        assert studio is not None
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        reply = studio.handle(method, urlsplit(self.path).path, headers, body)
+        self._send(HTTPStatus(reply.status), reply.body, reply.content_type, head,
+                   extra=reply.headers)
+
     def _respond(self, head: bool) -> None:
         parts = urlsplit(self.path)
+        if parts.path.startswith(STUDIO_PREFIX) or parts.path == STUDIO_PREFIX.rstrip("/"):
+            if parts.path == STUDIO_PREFIX.rstrip("/"):
+                self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head,
+                           location=STUDIO_PREFIX)
+                return
+            self._studio("GET", b"", head)
+            return
         if parts.path == live_reload.WAIT_PATH:
             self._wait(parse_qs(parts.query))
             return
@@ -264,7 +320,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         kind = content_type(path)
         if kind.startswith("text/html"):
-            data = live_reload.inject(data, self.server.dev.state.snapshot())
+            dev = self.server.dev
+            links = dev.studio.edit_links_tag(_site_path_of(path, dev.out_dir)) \
+                if dev.studio else b""
+            data = live_reload.inject(data, dev.state.snapshot(), links)
         self._send(status, data, kind, head)
 
     def _wait(self, query: dict[str, list[str]]) -> None:
@@ -277,16 +336,27 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                    "application/json; charset=utf-8", False)
 
     def _send(self, status: HTTPStatus, data: bytes, kind: str, head: bool,
-              location: str | None = None) -> None:
+              location: str | None = None, extra: tuple[tuple[str, str], ...] = ()) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        if not any(name == "Cache-Control" for name, _ in extra):
+            self.send_header("Cache-Control", "no-store")
+        for name, value in extra:
+            self.send_header(name, value)
         if location:
             self.send_header("Location", location)
         self.end_headers()
         if not head:
             self.wfile.write(data)
+
+
+def _site_path_of(path: Path, root: Path) -> str:
+    """The served file `path` as the browser names its page ('/posts/x/')."""
+    try:
+        return site_path(path.relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return ""
 
 
 def serve_forever(root: Path, options: ServeOptions) -> int:
@@ -298,6 +368,10 @@ def serve_forever(root: Path, options: ServeOptions) -> int:
         raise UserError(f"cannot listen on {options.bind}:{options.port}: {exc.strerror}",
                         hint="choose another port with --port") from exc
     server.log(f"serving {server.url} (drafts included; Ctrl-C stops)")
+    assert server.studio is not None
+    note = "" if server.studio.writes else \
+        " (read only: serve listens beyond this computer; --studio-allow-remote allows changes)"
+    server.log(f"studio: {server.studio_url}{note}")
     try:
         while True:
             time.sleep(3600)

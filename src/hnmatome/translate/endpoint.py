@@ -42,10 +42,15 @@ def is_local_endpoint(url: str) -> bool:
             or any(address in net for net in _PRIVATE_NETWORKS))
 
 
+def has_credentials(llm: LLMSettings) -> bool:
+    """A request may be sent: there is a key, or the endpoint is local and needs none."""
+    return bool(llm.api_key) or is_local_endpoint(llm.base_url)
+
+
 def require_api_key(llm: LLMSettings) -> None:
     """Stop before anything is sent when a remote endpoint would get no key: it would only
     answer 401, after the retries (or fail to resolve, for a mistyped URL)."""
-    if llm.api_key or is_local_endpoint(llm.base_url):
+    if has_credentials(llm):
         return
     raise UserError(
         f"no API key for the LLM endpoint {llm.base_url}: {KEY_ENV} is not set",

@@ -181,24 +181,11 @@ class _Run:
 
     async def ask(self, messages: list[dict[str, str]], kind: str, schema: dict[str, Any],
                   parse: Callable[[str], T], asks: int, label: str) -> tuple[T | None, str]:
-        """(parsed answer, '') or (None, why): re-asks (with the reason) when an answer breaks
-        the contract, gives up at once when the endpoint rejects the request itself."""
-        reason = "no answer"
-        for attempt in range(asks):
-            if attempt:
-                self.tally.reasks += 1
-            try:
-                answer = await self.client.chat(messages, kind, schema, label)
-                return parse(answer.content), ""
-            except RejectedRequest as exc:
-                return None, str(exc)
-            except AnswerError as exc:
-                reason = str(exc)
-            except ContractError as exc:
-                reason = str(exc)
-                messages = reask_messages(messages, answer.content, self.prompts.reask, reason)
-            self.report(f"{label}: answer rejected ({reason})")
-        return None, reason
+        def reasked() -> None:
+            self.tally.reasks += 1
+
+        return await ask_until_valid(self.client, messages, kind, schema, parse, asks, label,
+                                     self.prompts.reask, self.report, reasked)
 
     async def chunk(self, state: _Thread, chunk: tuple[CommentSource, ...]) -> None:
         messages = comments_messages(self.prompts.comments, state.item.plan.context, chunk)
@@ -247,6 +234,30 @@ class _Run:
             self.tally.tags += int("tags" in written)
             state.fields = tuple(key for key in ("title_ja", "tags") if key in written)
         self.progress.advance(plan.thread_id, 1)
+
+
+async def ask_until_valid(client: LLMClient, messages: list[dict[str, str]], kind: str,
+                          schema: dict[str, Any], parse: Callable[[str], T], asks: int,
+                          label: str, reask_prompt: str, report: Report,
+                          reasked: Callable[[], None] = lambda: None) -> tuple[T | None, str]:
+    """(parsed answer, '') or (None, why): re-asks (with the reason) when an answer breaks the
+    contract, gives up at once when the endpoint rejects the request itself."""
+    reason = "no answer"
+    for attempt in range(asks):
+        if attempt:
+            reasked()
+        try:
+            answer = await client.chat(messages, kind, schema, label)
+            return parse(answer.content), ""
+        except RejectedRequest as exc:
+            return None, str(exc)
+        except AnswerError as exc:
+            reason = str(exc)
+        except ContractError as exc:
+            reason = str(exc)
+            messages = reask_messages(messages, answer.content, reask_prompt, reason)
+        report(f"{label}: answer rejected ({reason})")
+    return None, reason
 
 
 def _first_leaf(error: BaseException) -> BaseException:
