@@ -76,6 +76,8 @@ function skeleton(main) {
     type: "number", id: `limit-${key}`, min: "0", step: "1", attrs: { inputmode: "numeric" },
   })]));
   u.limitNotes = Object.fromEntries(LIMITS.map(([key]) => [key, el("span", { cls: "field-note" })]));
+  u.dateNote = el("span", { cls: "field-note" });
+  u.limitsSummary = el("summary");
   u.tags = tagEditor();
   u.en = el("p", { cls: "t-en" });
   u.meta = el("p", { cls: "t-meta" });
@@ -99,10 +101,11 @@ function skeleton(main) {
       el("label", { htmlFor: "title-ja", text: "タイトル（日本語）" }), u.titleJa]),
     el("div", { cls: "field field-tags" }, [el("span", { cls: "field-label", id: "tags-label", text: "タグ" }), u.tags.node]),
     el("div", { cls: "t-fields" }, [
-      el("div", { cls: "field" }, [el("label", { htmlFor: "post-date", text: "日付" }), u.date]),
-      ...LIMITS.map(([key, label]) => el("div", { cls: "field" }, [
-        el("label", { htmlFor: `limit-${key}`, text: label }), u.limits[key], u.limitNotes[key]])),
-    ]),
+      el("div", { cls: "field" }, [el("label", { htmlFor: "post-date", text: "日付" }), u.date, u.dateNote])]),
+    // the limits are seldom changed: folded, with their values in the summary
+    u.limitsBox = el("details", { cls: "t-limits" }, [u.limitsSummary, el("div", { cls: "t-fields" },
+      LIMITS.map(([key, label]) => el("div", { cls: "field" }, [
+        el("label", { htmlFor: `limit-${key}`, text: label }), u.limits[key], u.limitNotes[key]])))]),
     u.counts, u.actions,
   ]);
   u.main = el("div", { cls: "t-main" }, [head, u.checks,
@@ -192,12 +195,19 @@ function renderHeader() {
   const plain = view.date == null || /^\d{4}-\d\d-\d\d$/.test(view.date);
   if (ui.date.type !== (plain ? "date" : "text") && !ui.date.dataset.dirty) ui.date.type = plain ? "date" : "text";
   setField(ui.date, view.date);
+  ui.dateNote.textContent = view.date == null
+    ? `空なら HN の投稿日${view.time ? `（${formatTime(view.time).slice(0, 10)}）` : ""}` : "HN の投稿日の代わりに使います";
   for (const [key] of LIMITS) {
     const { value, effective } = view.limits[key];
     setField(ui.limits[key], value);
     ui.limits[key].placeholder = `設定: ${effective}`;
     ui.limitNotes[key].textContent = value == null ? "設定の値を使用" : `設定を上書き（現在 ${effective}）`;
   }
+  const overridden = LIMITS.some(([key]) => view.limits[key].value != null);
+  ui.limitsSummary.textContent = `コメントの上限とスコア: ${LIMITS.map(([key]) => view.limits[key].effective).join(" / ")}`
+    + (overridden ? "（このスレッドで上書き）" : "（設定の値）");
+  if (overridden && !ui.limitsBox.dataset.seen) ui.limitsBox.open = true;
+  ui.limitsBox.dataset.seen = "1";
   ui.tags.update(view);
   renderCounts(view);
   renderActions(view);
