@@ -108,6 +108,7 @@ def test_a_save_based_on_an_old_version_is_refused_and_changes_nothing(site: Pat
         assert answer.status == 409
         body = answer.json()
         assert "changed on disk" in body["error"] and body["thread"]["digest"] != view["digest"]
+        assert body["error"].startswith(f"content/threads/{THREAD_ID}.yaml: ")  # as the CLI says
         assert path.read_bytes() == before
 
 
@@ -152,7 +153,10 @@ def test_publishing_is_refused_while_a_check_finds_an_error(site: Path) -> None:
         answer = post(server, publish, {"base": fixed.json()["digest"], "draft": False})
         assert answer.status == 200, answer.body
         assert answer.json()["state"] == "published"
-    assert thread_yaml.load(thread_file(site))["draft"] is False
+        assert thread_yaml.load(thread_file(site))["draft"] is False
+        back = post(server, publish, {"base": answer.json()["digest"], "draft": True})
+        assert back.status == 200 and back.json()["state"] == "draft"
+    assert thread_yaml.load(thread_file(site))["draft"] is True
 
 
 def test_the_queue_from_the_inbox(site: Path) -> None:

@@ -70,7 +70,7 @@ class Studio:
     def __init__(self, root: Path, guard: Guard, *, writes: bool,
                  previews: Callable[[], Mapping[int, str]],
                  changed: Callable[[Path], None]) -> None:
-        self.root = root
+        self.root = root.resolve()
         self.guard = guard
         self.writes = writes
         self.previews = previews
@@ -98,7 +98,7 @@ class Studio:
             return error_reply(HTTPStatus.BAD_REQUEST, str(exc))
         except UserError as exc:
             status = HTTPStatus.BAD_GATEWAY if _remote(rest) else HTTPStatus.BAD_REQUEST
-            return error_reply(status, _message(exc), exc.hint)
+            return error_reply(status, _message(exc, self.root), exc.hint)
 
     def _data(self) -> StudioData:
         return StudioData(open_project(self.root), self.previews())
@@ -165,7 +165,7 @@ class Studio:
                 thread = self._data().thread(int(match.group(1)))
             except UserError:
                 thread = None  # gone, or broken by an editor: the message says it
-        return error_reply(HTTPStatus.CONFLICT, _message(exc), exc.hint, thread=thread)
+        return error_reply(HTTPStatus.CONFLICT, _message(exc, self.root), exc.hint, thread=thread)
 
 
 class _BadRequest(Exception):
@@ -199,8 +199,12 @@ def _remote(rest: str) -> bool:
     return rest.endswith(("/translate", "/fetch"))
 
 
-def _message(error: UserError) -> str:
-    where = f"{error.path}" if error.path else ""
+def _message(error: UserError, root: Path) -> str:
+    """The error as the command line says it: the file relative to the project."""
+    where = ""
+    if error.path:
+        path = Path(error.path)
+        where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     if where and error.line:
         where += f":{error.line}"
     return f"{where}: {error.message}" if where else error.message

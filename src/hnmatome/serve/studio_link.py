@@ -71,7 +71,8 @@ class StudioLink:
         epoch = self.state.epoch
         threading.Thread(target=self.rebuild, args=({path},), daemon=True,
                          name="hnmatome-studio-rebuild").start()
-        self.state.wait(epoch, timeout=PREVIEW_FIRST_SECONDS)
+        if path.suffix == ".yaml":  # a thread: its post changes (the queue file shows nowhere)
+            self.state.wait(epoch, timeout=PREVIEW_FIRST_SECONDS)
 
     def edit_links_tag(self, site_path: str) -> bytes:
         """The preview.js tag for the served page at `site_path` ('/posts/x/'), if it is the
