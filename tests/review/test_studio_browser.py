@@ -105,12 +105,16 @@ def test_hostile_comment_text_is_shown_as_text(site: Path, chromium: str) -> Non
     data = thread_yaml.load(thread_file(site))
     data["comments"][0] |= {"text": HOSTILE, "ja": HOSTILE, "by": HOSTILE}
     data["title"] = HOSTILE
+    data["url"] = "javascript:window.__pwned=3"
     thread_yaml.save(thread_file(site), data)
     with studio(site) as server, thread_view(chromium, server.url) as tab:
         tab.until(f"document.body.innerText.includes({HOSTILE!r})", "the hostile text shown")
         tab.goto(f"{server.url}_studio/#/")
         tab.until("document.body.innerText.includes('#41000000')", "the inbox")
         assert tab.evaluate("document.querySelectorAll('main img, main script').length") == 0
+        tab.goto(f"{server.url}_studio/#/thread/{THREAD_ID}")
+        tab.until("document.querySelectorAll('li.c').length > 0", "the thread again")
+        assert tab.evaluate("document.querySelectorAll('a[href^=\"javascript\" i]').length") == 0
         assert tab.evaluate("window.__pwned === undefined") is True
 
 

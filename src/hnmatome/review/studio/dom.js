@@ -58,7 +58,10 @@ export function safeHref(value) {
 }
 
 /** A link that opens in another tab without giving it a handle on this page. */
+/** A link to another site, in a new tab; an address that is not http(s) (a thread's URL is
+ * untrusted: `javascript:` say) is shown as text, never made a link. */
 export function outLink(href, text, cls = "") {
+  if (!/^https?:\/\//i.test(String(href ?? ""))) return el("span", { cls, text });
   return el("a", { href, cls, text, target: "_blank", rel: "noopener noreferrer" });
 }
 
