@@ -37,6 +37,9 @@ class StubContext:
     def latest_posts(self, limit: int) -> Sequence[Mapping[str, Any]]:
         return [{"title": f"post {n}", "url": f"/posts/{n}/", "date": None} for n in range(limit)]
 
+    def timezone(self) -> str:
+        return "Asia/Tokyo"
+
 
 def _timed(label: str, action: Any) -> tuple[Any, float]:
     """(result, CPU seconds) of action(), printing wall and CPU time."""

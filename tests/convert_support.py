@@ -12,8 +12,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from hnmatome.convert.cards import CARD_NAME
 from hnmatome.convert.post_format import Post, content_digest, format_post, input_fingerprint
-from hnmatome.convert.run import choose_thumbnail
 from hnmatome.core import thread_yaml
 from hnmatome.core.project import Project, open_project
 from hnmatome.core.settings import Settings
@@ -81,11 +81,17 @@ def fold_layout(text: str) -> list[int]:
 
 
 def visible_text(fragment_html: str) -> str:
-    """What a reader sees of a comment body: `<br>` as newlines, each line trimmed of ASCII
-    space (HTML collapses it), tags gone."""
-    html = re.sub(r"<br\s*/?>", "\n", fragment_html)
+    """What a reader sees of a comment body: `<br>` and the break between our paragraphs as
+    newlines, each line trimmed of ASCII space (HTML collapses it), tags gone."""
+    html = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", fragment_html)
     text = HTMLParser(f"<div>{html}</div>").css_first("div").text(deep=True)
     return "\n".join(line.strip(" \t") for line in text.split("\n")).strip(" \t\n")
+
+
+def lines_read(text: str) -> list[str]:
+    """The lines of a visible text, blank lines left out: our renderer shows a blank line of a
+    comment (two `<br>`) as the gap between paragraphs, Hugo as an empty line."""
+    return [line for line in text.split("\n") if line.strip(" \t")]
 
 
 class _StubContext:
@@ -94,6 +100,9 @@ class _StubContext:
 
     def latest_posts(self, limit: int) -> Sequence[Mapping[str, Any]]:
         return []
+
+    def timezone(self) -> str:
+        return "Asia/Tokyo"
 
 
 _RENDERERS: dict[str, PageRenderer] = {}
@@ -195,7 +204,7 @@ def flat_thread(bodies: Sequence[str], item_id: int = 45000000) -> dict[str, Any
     return thread
 
 
-QUOTE_TAGS = {"a", "br", "em", "strong", "code"}
+QUOTE_TAGS = {"a", "br", "em", "strong", "code", "p"}  # p: our renderer's paragraphs
 
 
 def assert_only_quote_markup(fragment_html: str) -> None:
@@ -211,7 +220,6 @@ def assert_only_quote_markup(fragment_html: str) -> None:
 # ------------------------------------------------------------------------- golden cases
 
 GOLDEN = Path(__file__).resolve().parent / "convert" / "golden"
-THUMBNAILS = ("blue.jpg", "blue2.jpg", "green1.jpg")
 GOLDEN_SETTINGS = Settings(tag_aliases={"生成AI": "AI"})
 
 FILE_CASES = ("short", "untranslated", "curated", "nasty")
@@ -235,7 +243,7 @@ def convert_case(case: str) -> Post:
     settings = GOLDEN_SETTINGS.with_overrides(max_comments=1000, max_replies=1000) \
         if case in COUNT_CASES else GOLDEN_SETTINGS
     return format_post(thread, settings, path=path,
-                       featureimage=choose_thumbnail(thread["id"], THUMBNAILS),
+                       featureimage=CARD_NAME,  # what convert names for a bundle post
                        draft=thread.get("draft", True),
                        input_hash=input_fingerprint(content_digest(data), settings))
 

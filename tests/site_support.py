@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -138,3 +142,30 @@ def parse_html(path: Path) -> Any:
     from selectolax.lexbor import LexborHTMLParser
 
     return LexborHTMLParser(path.read_text(encoding="utf-8"))
+
+
+class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Files of a folder, quietly; under `prefix` (a site whose base URL has a path)."""
+
+    prefix = ""
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path.removeprefix(self.prefix) or "/")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(folder: Path, prefix: str = "") -> Iterator[str]:
+    """`folder` over HTTP on 127.0.0.1 (a built site, as a static host serves it); yields
+    the root URL, with `prefix` and a final slash."""
+    handler = type("Handler", (_StaticHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -44,6 +44,13 @@ function encodeWord(word) {
   return tokens.length > 1 ? `"${tokens.join(" ")}"` : tokens.join("");
 }
 
+/* Whether `out` ends in ! or ? written full-width between Japanese (って！もし, folded to "!"
+   by NFKC): Japanese puts no space after it, unlike "works! これ". */
+function foldedMark(out, after) {
+  return "!?".includes(out[out.length - 1]) && JAPANESE.test(after)
+    && JAPANESE.test(out[out.length - 2] || "");
+}
+
 /* Pagefind's excerpt as plain text, the character pairs joined back into the words they came
    from (" · " ends a paragraph, see _closed in site/search/index.py). `chars` are the excerpt's
    characters; its <mark>s are not used: they cover whole tokens, so markTerms marks what the
@@ -62,8 +69,8 @@ export function excerptText(chars) {
     const after = chars[j + 1];
     if (before && after && JAPANESE.test(before) && after === before) {
       i = j + 1; /* the overlap of two pairs: keep one character */
-    } else if (before && after && !KEEP_SPACE_AFTER.includes(before) && after !== "·"
-               && (JAPANESE.test(before) || JAPANESE.test(after))) {
+    } else if (before && after && after !== "·" && (JAPANESE.test(before) || JAPANESE.test(after))
+               && (!KEEP_SPACE_AFTER.includes(before) || foldedMark(out, after))) {
       i = j; /* a cut between Japanese and something else: not a real space */
     } else {
       out += " ";

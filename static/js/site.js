@@ -1,6 +1,7 @@
 /* hnmatome reader script (deferred; the page works without it).
    Theme toggle, the search dialog and its "/" shortcut (the search code itself, js/search.js,
-   and Pagefind load only when it opens), copy-link, back-to-top and the reading-progress bar. */
+   and Pagefind load only when it opens), copy-link, closing folds from their end, back-to-top
+   and the reading-progress bar. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -101,6 +102,21 @@
       });
     });
   }
+
+  /* ------------------------------------------------------------ folds */
+  /* The close button at the end of an open fold (templates/shortcodes/details.html) closes it
+     and brings its summary back into view, where the reader opened it. */
+  Array.prototype.forEach.call(document.querySelectorAll("details.fold"), function (fold) {
+    var close = fold.querySelector(".fold-close");
+    var summary = fold.querySelector("summary");
+    if (!close || !summary || close.parentNode !== fold) return;
+    close.hidden = false;
+    close.addEventListener("click", function () {
+      fold.open = false;
+      summary.scrollIntoView({ block: "start", behavior: "instant" });
+      summary.focus({ preventScroll: true });
+    });
+  });
 
   /* ------------------------------------------------------------ back to top, progress */
   var top = document.querySelector(".to-top");

@@ -12,6 +12,7 @@ from convert_support import (
     assert_only_quote_markup,
     flat_thread,
     inner_html,
+    lines_read,
     our_comment_bodies,
     render_post,
     visible_text,
@@ -144,7 +145,7 @@ def test_any_body_renders_without_foreign_markup(tmp_path: Path, body: str) -> N
 def test_text_free_of_markdown_syntax_survives_exactly(tmp_path: Path, body: str) -> None:
     [html] = _render_bodies(tmp_path, [body])
     expected = "\n".join(line.strip(" \t") for line in visible_form(body).split("\n"))
-    assert visible_text(html) == expected.strip(" \t\n")
+    assert lines_read(visible_text(html)) == lines_read(expected)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE_OK)

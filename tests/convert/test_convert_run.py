@@ -142,21 +142,6 @@ def test_new_posts_draft_setting(tmp_path: Path) -> None:
     assert meta_of(report.written[0])["draft"] is False
 
 
-def test_thumbnail_is_chosen_from_the_id_and_kept_when_more_are_added(project: Project) -> None:
-    report = convert_changed(project)
-    images = {meta_of(p)["hnid"]: meta_of(p)["featureimage"] for p in report.written}
-    assert images == {100: "thumbnails/b.jpg", 200: "thumbnails/c.jpg"}  # 100 % 3, 200 % 3
-    (project.static_dir / "thumbnails" / "0.jpg").write_bytes(b"jpg")
-    edit_thread(project, 100, title_ja="変更")
-    again = convert_changed(project)
-    assert meta_of(again.written[0])["featureimage"] == "thumbnails/b.jpg"
-
-
-def test_no_thumbnails_gives_an_empty_featureimage(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "blog", [make_thread(1, item_id=500)], thumbnails=())
-    assert meta_of(convert_changed(project).written[0])["featureimage"] == ""
-
-
 def test_tags_go_through_the_alias_table(tmp_path: Path) -> None:
     thread = make_thread(1, item_id=600, extra={"tags": ["生成AI", "ai", "Rust"]})
     project = make_project(tmp_path / "blog", [thread])

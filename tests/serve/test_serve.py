@@ -144,8 +144,9 @@ def test_a_new_thread_appears_as_a_post_without_a_restart(site: Path) -> None:
         thread_yaml.save(thread, make_thread(3, title="Show HN: served at once"))
         server.rebuild({thread})
         answer = wait_for(server, epoch)
-        new = [path for path in answer["changed"] if path.startswith("/posts/2025_02/2025_")]
-        assert len(new) == 1
+        new = [path for path in answer["changed"] if path.startswith("/posts/2025_02/2025_")
+               and path.endswith("/")]
+        assert len(new) == 1 and f"{new[0]}card.png" in answer["changed"]  # and its card
         post = page(server, new[0])
         assert post.status == 200 and "小さな静的サイトジェネレーターを作った" in post.text
 

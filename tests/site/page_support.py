@@ -55,6 +55,9 @@ class StubContext:
                  for n in range(3)]
         return posts[:limit]
 
+    def timezone(self) -> str:
+        return "Asia/Tokyo"
+
 
 _RENDERER: PageRenderer | None = None
 

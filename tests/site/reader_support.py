@@ -65,3 +65,18 @@ def reader_site(root: Path, settings: str = "") -> Path:
 def public_file(root: Path, site_path: str) -> Path:
     return root / "public" / site_path.strip("/") / ("index.html" if site_path.endswith("/")
                                                      else "")
+
+
+RANSOM = "/posts/2025_04/ransom/"
+# Every phrase fits a 320 px line: a title wraps between phrases, not inside one.
+RANSOM_TITLE = "ランサムウェアの被害でエンジニアリング部門が止まった話"
+
+
+def typography_site(root: Path) -> Path:
+    """The reader site plus a post with a long Japanese title, whose first comment breaks its
+    lines with a literal full-width ＜br/＞ (as some corpus bodies do)."""
+    project = reader_site(root)
+    write_post(project / "content", "posts/2025_04/ransom/index.md", title=RANSOM_TITLE,
+               date="2025-04-01", tags=("セキュリティ", "ランサムウェア"), months="2025/04",
+               body=quote("一行目です。＜br/＞二行目です。＜br＞三行目です。", "admin"))
+    return project

@@ -41,6 +41,7 @@ def test_adding_a_post_renders_it_and_exactly_the_pages_that_list_it(site: Path)
         "posts/2025_03/eta/index.html",  # the post
         "posts/2025_03/zeta/index.html",  # its older neighbour links to it
         "index.html", "index.xml", "atom.xml",  # home and the site feeds
+        "404.html",  # it offers the newest posts
         "posts/index.html", "posts/index.xml",  # the post list, whose pagers all shift
         "posts/page/2/index.html", "posts/page/3/index.html", "posts/page/4/index.html",
         "tags/python/index.html", "tags/python/index.xml", "tags/index.html",  # its tag
@@ -77,7 +78,7 @@ def test_editing_a_body_renders_that_post_and_what_shows_its_numbers(site: Path)
     post.write_text(post.read_text(encoding="utf-8") + quotes("追加", 1), encoding="utf-8")
     report = build(site)
     assert "posts/2025_02/gamma/index.html" in changed(report)
-    assert "<p class=\"mq-body\">追加 0</p>" in (
+    assert "<div class=\"mq-body\"><p>追加 0</p></div>" in (
         site / "public" / "posts" / "2025_02" / "gamma" / "index.html").read_text()
     # its comment count shows on the lists that carry it, nowhere else
     assert "tags/rust/index.html" not in changed(report)

@@ -46,6 +46,15 @@ def _write(path: str, data: bytes) -> Edit:
 
 
 ALPHA = "content/posts/2025_02/alpha/index.md"
+THREAD_POST = "content/posts/2025_04/thread/index.md"
+# A post as the converter writes it, without hnid (as every corpus post is): the page shows
+# the quote's title and the source line in its header, and the folds in a row as one.
+THREAD = ("> スレッド\n\n引用元：[https://news.ycombinator.com/item?id=1]"
+          "(https://news.ycombinator.com/item?id=1)\n\n" + quotes("最初")
+          + '{{< details summary="もっとコメントを表示（1）">}}\n\n' + quotes("一つ目", 3)
+          + "{{</details>}}\n\n"
+          + '{{< details summary="もっとコメントを表示（2）">}}\n\n' + quotes("二つ目", 1)
+          + "{{</details>}}\n\n")
 EDITS: list[tuple[str, Edit]] = [
     ("add the newest post", _add_post("2025_03/eta", "イータ", "2025-03-30", ["Python", "AI"])),
     ("add an old post", _add_post("2025_01/old", "古い記事", "2025-01-03", ["Go"])),
@@ -98,12 +107,21 @@ EDITS: list[tuple[str, Edit]] = [
     ("a page the redirects now show", _write("content/contact.md",
                                              "+++\ntitle = '連絡先'\n+++\n本文\n".encode())),
     ("a list template starts reading excerpts", _replace(
-        "templates/list.html", "{{ post.title }}</a>", "{{ post.title }}</a>{{ post.summary }}")),
+        "templates/list.html", "{{ post.title | phrases }}</a>",
+        "{{ post.title | phrases }}</a>{{ post.summary }}")),
     ("the first comment of a listed post", _replace(ALPHA, "アルファ改 0", "アルファ再 0")),
     ("a new shortcode", _write("templates/shortcodes/note.html",
                                b"<aside>{{ inner_html }}</aside>")),
     ("a post that uses it", _add_post("2025_04/noted", "注記", "2025-04-03", ["Meta"],
                                       body="{{< note >}}**大事**{{< /note >}}\n")),
+    ("a converted post: title quote, source line, folds", _add_post(
+        "2025_04/thread", "スレッド", "2025-04-04", ["Meta"], body=THREAD)),
+    ("folds no longer adjacent", _replace(THREAD_POST, "{{</details>}}\n\n",
+                                          "{{</details>}}\n\n間の文\n\n")),
+    ("the title no longer the quote's", _replace(THREAD_POST, 'title = "スレッド"',
+                                                 'title = "スレッド（改題）"')),
+    ("the source line changes", _replace(THREAD_POST, "item?id=1)", "item?id=2)")),
+    ("an hnid wins over the source line", _replace(THREAD_POST, "+++\n", "+++\nhnid = 3\n")),
     ("settings: timezone", _replace("pyproject.toml", "[tool.hnmatome]\n",
                                     "[tool.hnmatome]\ntimezone = 'UTC'\n")),
     ("settings: a param templates do not read", _replace(

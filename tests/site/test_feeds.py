@@ -89,6 +89,18 @@ def test_atom_feed(site: Path) -> None:
     assert bread.summary == "生活の中で発酵を学ぶ。生まれて初めての成功。"
 
 
+
+def test_atom_feed_uses_the_default_namespace(site: Path) -> None:
+    data = (site / "public" / "atom.xml").read_bytes()
+    root = ET.fromstring(data)
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert b'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ja">' in data
+    assert b"atom:" not in data
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 3
+    assert all(entry.find("{http://www.w3.org/2005/Atom}content") is not None
+               for entry in entries)
+
 def test_rss_caps_at_fifty_by_default(tmp_path: Path) -> None:
     root = reader_site(tmp_path / "site")
     for n in range(55):
@@ -154,7 +166,7 @@ def test_bodies_in_feeds_are_escaped_with_absolute_links_and_no_forbidden_charac
     assert "本文 &amp;amp; </p>".replace("</p>", "&lt;/p&gt;").encode() in rss
     assert b"\x01" not in rss and "\ufffe".encode() not in rss
     atom = feed(Output("atom.xml", "atom"), view)
-    assert b'<atom:content type="html">&lt;p&gt;' in atom
+    assert b'<content type="html">&lt;p&gt;' in atom
 
 
 def test_an_empty_body_closes_its_element() -> None:

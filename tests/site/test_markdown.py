@@ -18,7 +18,7 @@ QUOTES = QuoteBodyRenderer()
 
 def quote_html(body: str) -> str:
     card = f'{{{{<matomeQuote body="{body}" userName="u" createdAt="" color="">}}}}'
-    return tree(render(card).html).css_first("p.mq-body").html or ""
+    return tree(render(card).html).css_first("div.mq-body").inner_html or ""
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -135,7 +135,9 @@ def test_comment_body_cannot_inject_markup(attack: str) -> None:
 def test_comment_body_markdown_and_br() -> None:
     html = quote_html("一行目<br>二行目<BR/>**強調**と`code`と[link](https://e.org/a)<br />終わり")
     body = tree(html)
-    assert len(body.css("br")) == 3
+    # no blank line: every line is a paragraph (the corpus joins paragraphs with one <br>)
+    assert [p.text() for p in body.css("p")] == ["一行目", "二行目", "強調とcodeとlink", "終わり"]
+    assert not body.css("br")
     assert body.css_first("strong").text() == "強調"
     assert body.css_first("code").text() == "code"
     link = body.css_first("a")
@@ -147,7 +149,24 @@ def test_comment_body_keeps_backslashes_quotes_and_fullwidth() -> None:
     html = quote_html(r"＞引用\”です’ C:\path gs \<br>  -dBATCH")
     body = tree(html)
     assert body.body.text() == "＞引用\\”です’ C:\\path gs \\-dBATCH"
-    assert len(body.css("br")) == 1
+    assert len(body.css("p")) == 2
+
+
+@pytest.mark.parametrize(("body", "paragraphs"), [
+    # a blank line (two <br>, as the converter writes HN's paragraphs) breaks paragraphs
+    # there; a single <br> then stays a line break
+    ("一つ目<br>続き<br><br>二つ目<br> <br><BR/>三つ目", ["一つ目<br>続き", "二つ目", "三つ目"]),
+    # without a blank line each line is a paragraph; <br>s at the ends are dropped
+    ("<br>一つ目<br>二つ目<br>", ["一つ目", "二つ目"]),
+    # full-width brackets, as an LLM wrote the break in some corpus bodies
+    ("一つ目＜br/＞二つ目＜br＞三つ目", ["一つ目", "二つ目", "三つ目"]),
+    ("一つだけ", ["一つだけ"]),
+    ("", []),
+])
+def test_comment_body_paragraphs(body: str, paragraphs: list[str]) -> None:
+    html, text = QUOTES.render(body)
+    assert html == "".join(f"<p>{p}</p>" for p in paragraphs)
+    assert text.split() == [line for p in paragraphs for line in p.split("<br>")]
 
 
 def test_urls_stop_before_japanese_text() -> None:

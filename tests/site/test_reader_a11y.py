@@ -88,7 +88,9 @@ def test_focus_is_always_visible() -> None:
 
 def test_css_and_script_budgets() -> None:
     site_css = len(CSS.encode())
-    assert site_css + len(syntax_css()) < 30_000  # the most CSS a page loads (a code page)
+    # the most CSS a page loads (a code page): 28.2 KB before the reader's pages of issue 15,
+    # which allowed 10% more
+    assert site_css + len(syntax_css()) < 31_000
     scripts = REPO_ROOT / "static" / "js"
     assert (scripts / "site.js").stat().st_size < 8_000  # deferred, on every page
     assert (scripts / "search.js").stat().st_size < 10_000  # only when the search opens

@@ -172,7 +172,7 @@ def test_reply_depth_highlights_and_fold_counts(site: Path) -> None:
     assert [c.attributes.get("data-depth") for c in cards[:4]] == [None, "1", "2", None]
     assert "--mq-color:#ff5c5c" in cards[0].attributes["style"]
     fold = doc.css_first("details.fold")
-    assert fold.css_first(".fold-count").text() == "コメント12件"
+    assert fold.css_first("summary .fold-more").text() == "残り12件のコメントを表示"
     assert len(fold.css("article.mq")) == 12
 
 

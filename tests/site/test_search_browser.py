@@ -4,47 +4,19 @@ result, /?q= searches on arrival; the theme toggle, copy-link, back-to-top and p
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from cdp_support import Page, chromium, page
 from reader_support import reader_site
-from site_support import build
+from site_support import build, serving
 
 from hnmatome.site.search import index as search_index
 from hnmatome.site.search.index import pagefind_binary
 
 pytestmark = pytest.mark.chromium
 PREFIX = "/blog"  # the reader site's base URL path
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves public/ under /blog/, as the site's base URL expects."""
-
-    def translate_path(self, path: str) -> str:
-        return super().translate_path(path.removeprefix(PREFIX) or "/")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +31,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Page, st
     finally:
         search_index.SHARD_POSTS = saved
     assert len(json.loads((root / "public" / "pagefind" / "shards.json").read_text())) == 3
-    with serving(root / "public") as url, \
+    with serving(root / "public", PREFIX) as url, \
             chromium(tmp_path_factory.mktemp("profile")) as address, page(address) as tab:
         tab.viewport(390, 900)
         yield tab, url

@@ -33,7 +33,7 @@ PAGE = """<html><body><nav>ホーム</nav>
 <nav class="crumbs" data-pagefind-ignore><a>記事一覧</a></nav>
 <h1 data-pagefind-meta="title">新幹線の <em>話</em></h1>
 <p data-pagefind-ignore><time data-pagefind-meta="date">2025年2月10日</time> 約3分</p>
-<ul class="tags"><li><a>#鉄道</a></li><li><a>#旅行</a></li></ul></header>
+<ul class="tags" data-pagefind-ignore><li><a>#鉄道</a></li><li><a>#旅行</a></li></ul></header>
 <article class="mq"><header><span class="mq-user">rail_fan</span>
 <time class="mq-time">2025-02-10T08:38:56</time></header><p>速い。<br>とても</p></article>
 <footer data-pagefind-ignore>共有</footer></article><aside>関連記事</aside></body></html>"""
@@ -45,7 +45,8 @@ def test_page_record_keeps_the_searchable_part_only() -> None:
     assert record.url == "/posts/x/"
     assert record.title == "新幹線の 話"
     assert record.date == "2025年2月10日"
-    assert record.text == "新幹線の 話\n#鉄道\n#旅行\nrail_fan\n速い。\nとても"
+    # no author or time; the tags, still searchable, last (where excerpts rarely look)
+    assert record.text == "新幹線の 話\n速い。\nとても\n鉄道 · 旅行"
     assert record.meta == {"title": "新幹線の 話", "date": "2025年2月10日"}
 
 
@@ -58,7 +59,10 @@ CASES = {
     "excerpts": ["東海 海道 道新 新幹 幹線 線 は速 速い い 。",
                  "生成 成 AI とは は",
                  "rail_fan. 新幹 幹線 線 · #鉄道 道 · Rust and Go",
-                 "はは は"],
+                 "はは は",
+                 "高す すぎ ぎる るっ って て ? もし し",
+                 "It works! これ れで で",
+                 "マジ ジで で ! Rust だ"],
 }
 SCRIPT = """
 import { pathToFileURL } from "node:url";
@@ -90,7 +94,9 @@ def test_search_js_cuts_queries_as_the_index_is_cut() -> None:
         indexed = " " + " ".join(index_text(text).lower().split()) + " "
         assert f" {phrase.strip(chr(34))} " in indexed
     assert answer["excerpts"] == ["東海道新幹線は速い。", "生成AIとは",
-                                  "rail_fan. 新幹線 · #鉄道 · Rust and Go", "はは"]
+                                  "rail_fan. 新幹線 · #鉄道 · Rust and Go", "はは",
+                                  # ！？ fold to !? but keep no space before Japanese
+                                  "高すぎるって?もし", "It works! これで", "マジで! Rustだ"]
     assert answer["marks"] == [["東海道", False], ["新幹線", True], ["と", False],
                                ["Shinkansen", True]]
 

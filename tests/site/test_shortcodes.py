@@ -159,12 +159,15 @@ def test_details_renders_inner_markdown_and_cards() -> None:
             "*markdown* inside\n\n{{< /details >}}")
     result = render(body)
     details = tree(result.html).css_first("details")
-    assert details.css_first("summary .fold-label").text() == "もっとコメントを表示（2）"
-    assert details.css_first("summary .fold-count").text() == "コメント1件"
+    # the converter's label says nothing: the summary counts the cards, and reads otherwise open
+    assert details.css_first("summary .fold-more").text() == "残り1件のコメントを表示"
+    assert details.css_first("summary .fold-less").text() == "残りのコメント（1件）"
     assert details.css_first("article.mq strong").text() == "コメント"
     assert details.css_first("p > em").text() == "markdown"
+    close = details.css("button.fold-close")
+    assert len(close) == 1 and close[0].text() == "コメントを閉じる" and close[0].parent == details
     assert result.comment_count == 1
-    assert "もっとコメントを表示（2）" in result.text and "中のコメント" in result.text
+    assert "中のコメント" in result.text and "もっとコメント" not in result.text
 
 
 def test_markdown_form_of_paired_and_list_shortcodes() -> None:
@@ -212,11 +215,13 @@ def test_card_markup_and_counts() -> None:
     assert len(cards) == 2 and result.comment_count == 2
     first, second = cards
     assert first.css_first(".mq-user").text() == "albert_e"
+    # createdAt is UTC in either form; shown as a reader reads it, in the site timezone
     assert first.css_first("time").attributes["datetime"] == "2025-02-10T08:38:56Z"
-    assert first.css_first("time").text() == "2025-02-10T08:38:56"
+    assert first.css_first("time").text() == "2月10日 17:38"
     assert "mq-hl" in first.attributes["class"]
     assert first.attributes["style"] == "--mq-color:#ff33a1"
     assert second.css_first("time").attributes["datetime"] == "2025-09-27T15:01:17Z"
+    assert second.css_first("time").text() == "9月28日 00:01"
     assert "style" not in second.attributes and second.attributes["data-depth"] == "2"
     assert result.first_comment == "一つ目"
     assert result.text.split() == ["intro", "一つ目", "二つ目"]
@@ -278,7 +283,7 @@ def test_user_templates_restyle_and_add_shortcodes(tmp_path: Path) -> None:
     body = ('{{<matomeQuote body="*hi*" userName="u" createdAt="" color="" extra="<x>" '
             'depth="3">}}\n\n{{< note "n" >}}**inner**{{< /note >}}')
     html = custom.render(make_page(body), StubContext()).html
-    assert '<div class="mine" data-depth="3">u: <em>hi</em>&lt;x&gt;</div>' in html
+    assert '<div class="mine" data-depth="3">u: <p><em>hi</em></p>&lt;x&gt;</div>' in html
     assert "<aside>n<p><strong>inner</strong></p>\n</aside>" in html
 
 
@@ -318,5 +323,50 @@ def test_full_width_indent_after_br_is_kept_like_hugo() -> None:
     from hnmatome.site.markup.comments import QuoteBodyRenderer
 
     html, text = QuoteBodyRenderer().render("x<br>\u3000indented<br>  ascii")
-    assert html == "x<br>\u3000indented<br>ascii"
+    assert html == "<p>x</p><p>\u3000indented</p><p>ascii</p>"
     assert text == "x\n\u3000indented\nascii"
+
+
+# -- folds (markup/folds.py) ----------------------------------------------------------------
+
+
+def _fold(summary: str, *users: str) -> str:
+    cards = "".join(f'{{{{<matomeQuote body="c" userName="{u}" createdAt="" color="">}}}}\n\n'
+                    for u in users)
+    return f'{{{{< details summary="{summary}">}}}}\n\n{cards}{{{{</details>}}}}\n\n'
+
+
+def test_adjacent_comment_folds_render_as_one() -> None:
+    body = ("intro\n\n" + _fold("もっとコメントを表示（1）", "a", "b")
+            + _fold("もっとコメントを表示（2）", "c") + _fold("", "d"))
+    result = render(body)
+    folds = tree(result.html).css("details")
+    assert len(folds) == 1 and result.comment_count == 4
+    assert [u.text() for u in folds[0].css(".mq-user")] == ["a", "b", "c", "d"]
+    assert folds[0].css_first(".fold-more").text() == "残り4件のコメントを表示"
+    assert len(folds[0].css(".fold-close")) == 1
+
+
+def test_folds_apart_or_with_their_own_summary_stay_apart() -> None:
+    apart = render(_fold("もっとコメントを表示（1）", "a") + "間\n\n"
+                   + _fold("もっとコメントを表示（2）", "b"))
+    assert len(tree(apart.html).css("details")) == 2
+    own = render(_fold("ネタバレ", "a") + _fold("もっとコメントを表示（1）", "b"))
+    labels = [f.css_first(".fold-more").text() for f in tree(own.html).css("details")]
+    assert labels == ["ネタバレ（1件）", "残り1件のコメントを表示"]
+    assert "ネタバレ" in own.text  # a summary of its own is text of the page
+    empty = render('{{< details summary="もっとコメントを表示（1）">}}\n\n本文\n\n{{</details>}}')
+    assert tree(empty.html).css_first(".fold-more").text() == "もっとコメントを表示（1）"
+
+
+def test_folds_merge_inside_other_shortcodes_too() -> None:
+    body = ('{{< details summary="外">}}\n\n' + _fold("もっとコメントを表示（1）", "a")
+            + _fold("もっとコメントを表示（2）", "b") + "{{</details>}}")
+    inner = tree(render(body).html).css("details details")
+    assert len(inner) == 1 and len(inner[0].css("article.mq")) == 2
+
+
+def test_unreadable_comment_time_is_shown_as_written() -> None:
+    card = tree(render('{{<matomeQuote body="x" userName="u" createdAt="昨日" color="">}}')
+                .html).css_first("time")
+    assert card.text() == "昨日" and "datetime" not in card.attributes

@@ -15,8 +15,8 @@ from typing import NoReturn
 from hnmatome import __version__
 from hnmatome.core.errors import UserError
 
-COMMANDS = ("init", "build", "serve", "queue", "fetch", "translate", "convert", "check",
-            "publish", "status")
+COMMANDS = ("init", "build", "serve", "queue", "fetch", "translate", "convert", "cards",
+            "check", "publish", "status")
 AddParser = Callable[..., argparse.ArgumentParser]  # argparse's add_subparsers().add_parser
 
 

@@ -58,6 +58,8 @@ class Post:
     text: str
     comment_count: int
     warnings: tuple[Notice, ...] = ()  # about the thread file; the post is written all the same
+    tags: tuple[str, ...] = ()
+    card: bytes = b""  # the share card (PNG) when featureimage names it; convert/run.py draws it
 
 
 def hn_item_url(item_id: int) -> str:
@@ -85,6 +87,11 @@ def output_hash(text: str) -> str:
     return hashlib.sha256(_OUTPUT_HASH_LINE.sub("", text, count=1).encode("utf-8")).hexdigest()[:16]
 
 
+def rehash_output(text: str) -> str:
+    """`text` with its recorded `convert_output` hash made current (after a line edit)."""
+    return _OUTPUT_HASH_LINE.sub(f'{OUTPUT_HASH_KEY} = "{output_hash(text)}"\n', text, count=1)
+
+
 def recorded_output_hash(front_matter: Mapping[str, Any]) -> str:
     value = front_matter.get(OUTPUT_HASH_KEY)
     return value if isinstance(value, str) else ""
@@ -101,12 +108,13 @@ def format_post(thread: Mapping[str, Any], settings: Settings, *, path: Path,
     folder = post_folder(day, slug)
     comments = parse_comments(thread.get("comments") or [], path)
     selected = select_comments(comments, rules_for(thread, settings, path))
+    tags = normalize_tags(_tags(thread, path), settings.tag_aliases)
     meta: dict[str, Any] = {
         "date": date_text,
         "months": f"{day:%Y/%m}",
         "draft": draft,
         "title": title,
-        "tags": normalize_tags(_tags(thread, path), settings.tag_aliases),
+        "tags": tags,
         "featureimage": featureimage,
         "hnid": item_id,
         INPUT_HASH_KEY: input_hash,
@@ -116,7 +124,7 @@ def format_post(thread: Mapping[str, Any], settings: Settings, *, path: Path,
     text = text.replace(f'{OUTPUT_HASH_KEY} = ""\n', f'{OUTPUT_HASH_KEY} = "{output_hash(text)}"\n')
     return Post(hnid=item_id, rel_path=post_rel_path(day, folder), folder=folder, title=title,
                 draft=draft, text=text, comment_count=len(selected),
-                warnings=tuple(missing_text(comments, item_id, path)))
+                warnings=tuple(missing_text(comments, item_id, path)), tags=tuple(tags))
 
 
 def format_body(item_id: int, title: str, selected: Sequence[SelectedComment],

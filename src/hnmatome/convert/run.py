@@ -7,6 +7,9 @@ reported; `force` overwrites it after saving a `.bak`. Posts without `hnid` are 
 
 A post stays where it is once published, so its URL never changes; a draft follows its date and
 slug (it moves when the curator changes `date`).
+
+Each post gets its share card (`card.png` beside `index.md`, convert/cards.py) as its
+`featureimage`, unless it has an image someone chose.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hnmatome.convert.cards import BUNDLE_INDEX, CARD_NAME, card_for, card_path, has_own_image
 from hnmatome.convert.notices import Notice
 from hnmatome.convert.post_format import Post, content_digest, format_post, input_fingerprint
 from hnmatome.convert.post_index import (
@@ -51,6 +55,7 @@ class ConvertReport:
     backups: tuple[Path, ...] = ()  # `.bak` files written before --force overwrote an edit
     errors: tuple[UserError, ...] = ()
     warnings: tuple[Notice, ...] = ()  # about threads converted this time (the post written)
+    cards: tuple[Path, ...] = ()  # share cards made or changed
 
     def raise_for_errors(self) -> None:
         if len(self.errors) == 1:
@@ -74,11 +79,12 @@ class _Run:
     backups: list[Path] = field(default_factory=list)
     errors: list[UserError] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
+    cards: list[Path] = field(default_factory=list)
 
     def report(self) -> ConvertReport:
         return ConvertReport(tuple(self.written), tuple(self.unchanged), tuple(self.moved),
                              tuple(self.edited), tuple(self.backups), tuple(self.errors),
-                             tuple(self.warnings))
+                             tuple(self.warnings), tuple(self.cards))
 
 
 def convert_changed(project: Project, ids: Sequence[int] | None = None, *,
@@ -137,6 +143,7 @@ class _Job:
     settings: Settings
     featureimage: str
     draft: bool | None  # the post's current state, None for a new post
+    old_card: Path | None  # the post's card now, reused when its title and tags are the same
 
 
 def _plan_thread(run: _Run, item_id: int, path: Path,
@@ -145,7 +152,8 @@ def _plan_thread(run: _Run, item_id: int, path: Path,
     hand and not forced)."""
     existing = _existing_post(run.index, item_id, path)
     fingerprint = thread_fingerprint(path, run.project.settings, run.cache)
-    if existing and existing.convert_input == fingerprint and not (explicit or run.force):
+    if (existing and existing.convert_input == fingerprint and not (explicit or run.force)
+            and not _card_missing(existing)):
         run.unchanged.append(item_id)
         return None
     if existing and not written_by_convert_unchanged(existing):
@@ -154,7 +162,8 @@ def _plan_thread(run: _Run, item_id: int, path: Path,
             return None
         run.backups.append(backup_file(existing.path))
     job = _Job(item_id, path, path.read_bytes(), fingerprint, run.project.settings,
-               _featureimage(run, item_id, existing), existing.draft if existing else None)
+               _featureimage(run, item_id, existing), existing.draft if existing else None,
+               card_path(existing.path) if existing else None)
     return job, existing
 
 
@@ -189,11 +198,26 @@ def render_job(job: _Job) -> Post | tuple[Any, ...]:
                             job.path, hint=f"rename it to {thread['id']}.yaml or fix the id")
         post = format_post(thread, job.settings, path=job.path, input_hash=job.fingerprint,
                            featureimage=job.featureimage, draft=_draft(thread, job))
-        return dataclasses.replace(post, warnings=tuple(
+        card = _card(post, job)
+        return dataclasses.replace(post, card=card, warnings=tuple(
             dataclasses.replace(n, line=thread_yaml.comment_line(text, n.comment_id))
             if n.comment_id is not None else n for n in post.warnings))
     except UserError as exc:
         return (exc.message, exc.path, exc.line, exc.hint)
+
+
+def _card(post: Post, job: _Job) -> bytes:
+    if job.featureimage != CARD_NAME:
+        return b""
+    try:
+        return card_for(post.title, post.tags, job.settings.title, job.old_card)
+    except UserError as exc:  # the font is missing: say which thread could not get its card
+        raise UserError(exc.message, exc.path or job.path, hint=exc.hint) from exc
+
+
+def _card_missing(existing: ExistingPost) -> bool:
+    target = card_path(existing.path)
+    return existing.featureimage == CARD_NAME and target is not None and not target.is_file()
 
 
 def _existing_post(index: PostIndex, item_id: int, path: Path) -> ExistingPost | None:
@@ -227,11 +251,16 @@ def _write(run: _Run, post: Post, existing: ExistingPost | None) -> None:
     posts_dir = run.project.posts_dir
     target = _target_path(run, post, existing)
     run.claimed.add(target.parent)
+    if post.card and write_if_changed(target.parent / CARD_NAME, post.card):
+        run.cards.append(target.parent / CARD_NAME)
     if write_if_changed(target, post.text.encode("utf-8")):
         run.written.append(target)
     elif existing is None or existing.path == target:
         run.unchanged.append(post.hnid)
     if existing and existing.path != target:
+        old_card = card_path(existing.path)
+        if old_card is not None:
+            remove_file(old_card)
         remove_file(existing.path, prune_up_to=posts_dir)
         run.moved.append((existing.path, target))
 
@@ -253,9 +282,9 @@ def _target_path(run: _Run, post: Post, existing: ExistingPost | None) -> Path:
 
 def _may_move(existing: ExistingPost) -> bool:
     """A draft that is alone in its bundle folder may follow its date and slug."""
-    if not existing.draft or existing.path.name != "index.md":
+    if not existing.draft or existing.path.name != BUNDLE_INDEX:
         return False
-    return all(p.name == "index.md" for p in existing.path.parent.iterdir())
+    return all(p.name in (BUNDLE_INDEX, CARD_NAME) for p in existing.path.parent.iterdir())
 
 
 def _occupied(run: _Run, folder: Path) -> bool:
@@ -276,8 +305,13 @@ def choose_thumbnail(item_id: int, names: Sequence[str]) -> str:
 
 
 def _featureimage(run: _Run, item_id: int, existing: ExistingPost | None) -> str:
-    """Keep the post's picture while it exists, so adding pictures changes no old post."""
+    """An image someone chose, else the share card; a post that is not a bundle (no folder for
+    a card) keeps its thumbnail while it exists, so adding thumbnails changes no old post."""
     static = run.project.static_dir
-    if existing and existing.featureimage and (static / existing.featureimage).is_file():
+    if existing and has_own_image(existing.path, existing.featureimage, static):
+        return existing.featureimage
+    if existing is None or card_path(existing.path) is not None:
+        return CARD_NAME
+    if existing.featureimage and (static / existing.featureimage).is_file():
         return existing.featureimage
     return choose_thumbnail(item_id, run.thumbnails)

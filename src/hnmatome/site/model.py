@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from hnmatome.core.feature_images import is_automatic_image
 from hnmatome.core.settings import Settings
 from hnmatome.site import urls
 from hnmatome.site.content import SourcePage
@@ -107,6 +108,9 @@ class Entry:
     meta: Mapping[str, Any]
     resources: tuple[str, ...] = ()  # bundle files, relative to the bundle directory
     stats: BodyStats = BodyStats()  # known once the body is rendered
+    # `image` when a person chose it: an automatic gradient shows nothing of the post, and
+    # the share card only repeats the title above it
+    hero: str = ""
 
     @property
     def hn_url(self) -> str:
@@ -115,6 +119,7 @@ class Entry:
     @property
     def summary(self) -> str:
         return self.description or self.stats.excerpt
+
 
     @property
     def updated(self) -> datetime | None:
@@ -209,7 +214,8 @@ def _entry(page: SourcePage, resources: Sequence[str], static_files: frozenset[s
         lastmod=page.lastmod, draft=page.draft, tags=_terms(page, "tags", page.tags, warnings),
         months=_terms(page, "months", page.months, warnings), image=image,
         description=page.description, hnid=page.hnid, meta=page.meta,
-        resources=tuple(resources))
+        resources=tuple(resources),
+        hero="" if is_automatic_image(page.featureimage) else image)
 
 
 def _post_order(entry: Entry) -> tuple[float, str, str]:
@@ -248,8 +254,12 @@ def assemble(pages: Sequence[SourcePage], settings: Settings, *, drafts: bool = 
 
 def stats_of(text: str, html: str, comment_count: int, first_comment: str) -> BodyStats:
     """What lists keep of a rendered body: its length, comment count and an excerpt (the
-    first comment, else the start of the text)."""
-    excerpt = " ".join((first_comment or text).split())
+    first comment, its line breaks kept, else the start of the text)."""
+    if first_comment:
+        lines = (" ".join(line.split()) for line in first_comment.splitlines())
+        excerpt = "\n".join(line for line in lines if line)
+    else:
+        excerpt = " ".join(text.split())
     if len(excerpt) > EXCERPT_CHARS:
         excerpt = excerpt[: EXCERPT_CHARS - 1].rstrip() + "…"
     return BodyStats(chars=len("".join(text.split())), comment_count=comment_count,

@@ -79,6 +79,12 @@ class SiteView:
         return self._site.info
 
     @query
+    def timezone(self) -> str:
+        """The site timezone (what comment cards read: not the whole `info`, which changes
+        with every static file)."""
+        return self._site.info.timezone
+
+    @query
     def links(self) -> urls.UrlBuilder:
         """Hrefs and permalinks for the site's base URL."""
         return self._site.links

@@ -147,6 +147,9 @@ class ShortcodeSite:
                  "image": links.href(e.image) if e.image else ""}
                 for e in self.view.posts(0, max(0, limit))]
 
+    def timezone(self) -> str:
+        return self.view.timezone()
+
 
 @dataclass
 class BodyJob:

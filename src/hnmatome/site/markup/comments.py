@@ -3,7 +3,12 @@ inline markdown the way Hugo's markdownify shows it, minus any way to inject mar
 
 A body is cut at its `<br>`s; each segment that could yield markup (a link, emphasis, code)
 goes through markdown-it and then nh3, which keeps only a few inline tags and safe links.
-Plain text (most Japanese comments) cannot yield markup, so it is only escaped."""
+Plain text (most Japanese comments) cannot yield markup, so it is only escaped.
+
+The segments come back as paragraphs (`<p>`), so a long comment reads as paragraphs on a phone:
+a body with a blank line (two `<br>` in a row, as the converter writes HN's paragraphs) breaks
+paragraphs there and keeps a single `<br>` as a line break; a body without one (the older
+corpus joins paragraphs with one `<br>`) makes each line a paragraph."""
 
 from __future__ import annotations
 
@@ -34,7 +39,9 @@ _INLINE_SIGNIFICANT = re.compile(
 # Only ASCII blanks are trimmed: a full-width space (U+3000) opening a line is a Japanese
 # paragraph indent, and Hugo keeps it.
 _ASCII_SPACE = " \t\r\n"
-_BR = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
+# `<br>` in any spelling, and `＜br＞` / `＜br/＞` in full-width brackets (an LLM's line break
+# in some corpus bodies).
+_BR = re.compile(r"[<＜]\s*br\s*/?\s*[>＞]", re.IGNORECASE)
 _QUOTE_TAGS = {"a", "br", "em", "strong", "code", "s", "del"}
 _QUOTE_ATTRIBUTES = {"a": {"href"}}
 _QUOTE_SCHEMES = {"http", "https", "mailto", "ftp"}
@@ -125,12 +132,31 @@ class QuoteBodyRenderer:
         return _clean(html), inline_text(tokens[0].children or [])
 
     def render(self, body: str) -> tuple[str, str]:
-        """(html, text): segments split on <br> variants, joined with <br>."""
-        if "<" not in body:
-            return self.segment(body.strip(_ASCII_SPACE))
+        """(html, text): the body as paragraphs (see the top of this module); the text has
+        one line per segment, as written."""
+        if "<" not in body and "＜" not in body:
+            html, text = self.segment(body.strip(_ASCII_SPACE))
+            return (f"<p>{html}</p>" if html else ""), text
         htmls, texts = [], []
         for part in _BR.split(body):
             html, text = self.segment(part.strip(_ASCII_SPACE))
             htmls.append(html)
             texts.append(text)
-        return "<br>".join(htmls), "\n".join(texts)
+        return paragraphs(htmls), "\n".join(texts)
+
+
+def paragraphs(lines: list[str]) -> str:
+    """`<p>` paragraphs of the HTML lines of a body ('' for a blank line)."""
+    while lines and not lines[-1]:
+        lines.pop()
+    start = next((index for index, line in enumerate(lines) if line), len(lines))
+    lines = lines[start:]
+    if "" not in lines:  # no blank line: every line is a paragraph
+        return "".join(f"<p>{line}</p>" for line in lines)
+    groups: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            groups[-1].append(line)
+        elif groups[-1]:
+            groups.append([])
+    return "".join(f"<p>{'<br>'.join(group)}</p>" for group in groups if group)

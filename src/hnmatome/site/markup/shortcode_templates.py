@@ -41,6 +41,10 @@ class ShortcodeContext(Protocol):
         """The `limit` newest posts, each with at least 'title', 'url' and 'date'."""
         ...
 
+    def timezone(self) -> str:
+        """The site timezone ('Asia/Tokyo'): comment cards show their time in it."""
+        ...
+
 
 def shortcode_environment(folder: Path, compiled_dir: Path | None = None) -> jinja2.Environment:
     return jinja2.Environment(

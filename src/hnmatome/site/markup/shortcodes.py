@@ -10,16 +10,18 @@ A `list` (the newest posts) stays a placeholder, rendered with the page that sho
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from hnmatome.core.dates import comment_time_iso, parse_comment_time
 from hnmatome.core.errors import UserError
+from hnmatome.site.markup.cards import card_variables
 from hnmatome.site.markup.comments import QuoteBodyRenderer
+from hnmatome.site.markup.folds import FOLD_SHORTCODE, is_comment_fold, merge_adjacent_folds
 from hnmatome.site.markup.markdown import block_text, page_markdown
 from hnmatome.site.markup.shortcode_templates import (
     LATE_SHORTCODES,
@@ -48,6 +50,7 @@ class _Job:
     ctx: ShortcodeContext
     prefix: str
     fenced: bool  # the markdown has code fences (see _merge_placeholder_runs)
+    tz: ZoneInfo  # the site timezone: comment times are shown in it
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (html, text)
     comment_count: int = 0
     first_comment: str = ""
@@ -140,7 +143,7 @@ class PageRenderer:
         prefix = _PLACEHOLDER_STEM
         while prefix in page.body:  # a body can never fake a placeholder
             prefix += "Z"
-        job = _Job(page, ctx, prefix, fenced=_has_fence(page.body))
+        job = _Job(page, ctx, prefix, fenced=_has_fence(page.body), tz=ZoneInfo(ctx.timezone()))
         html, text = self._render_nodes(nodes, job)
         return RenderedBody(html=html, text=text, comment_count=job.comment_count,
                             first_comment=job.first_comment, late=tuple(job.late))
@@ -168,7 +171,7 @@ class PageRenderer:
     def _markdown_source(self, nodes: Sequence[Node], job: _Job) -> str:
         pieces: list[str] = []
         keys: list[str] = []  # the placeholder keys among pieces, by position
-        for node in nodes:
+        for node in merge_adjacent_folds(nodes):
             if isinstance(node, str):
                 pieces.append(node)
             elif node.name in LATE_SHORTCODES:  # in either form: its output is HTML
@@ -214,9 +217,11 @@ class PageRenderer:
             return self._quote(node, job)[0]  # one line of HTML: markdown passes it through
         variables: dict[str, Any] = {}
         if node.inner is not None:
+            cards = job.comment_count
             inner = self._markdown_source(node.inner, job)
             variables["inner"] = inner
             variables["inner_html"] = Markup(self._render_source(inner, job)[0])
+            variables |= _inner_cards(node, job.comment_count - cards)
         return self._template(node, job, variables)
 
     def _html_shortcode(self, node: Shortcode, job: _Job) -> tuple[str, str]:
@@ -228,11 +233,13 @@ class PageRenderer:
         variables: dict[str, Any] = {}
         text = ""
         if node.inner is not None:
+            cards = job.comment_count
             inner_html, text = self._render_nodes(node.inner, job)
             variables["inner"] = node.inner_source
             variables["inner_html"] = Markup(inner_html)
+            variables |= _inner_cards(node, job.comment_count - cards)
         summary = node.get("summary")
-        if isinstance(summary, str) and summary:
+        if isinstance(summary, str) and summary and not variables.get("comment_fold"):
             text = f"{summary}\n{text}"
         return self._template(node, job, variables), text
 
@@ -265,7 +272,7 @@ class PageRenderer:
         job.comment_count += 1
         if job.comment_count == 1:
             job.first_comment = text
-        return self._template(node, job, card_variables(node.named, body_html)), text
+        return self._template(node, job, card_variables(node.named, body_html, job.tz)), text
 
     def _template(self, node: Shortcode, job: _Job, variables: dict[str, Any]) -> str:
         values = shortcode_values(node.name, node.named, node.positional, job.page,
@@ -274,59 +281,8 @@ class PageRenderer:
                                       lambda message, hint: job.error(message, node.line, hint))
 
 
-# --------------------------------------------------------------------------- matomeQuote
-
-
-def card_variables(params: Mapping[str, Any], body_html: str) -> dict[str, Any]:
-    """Template variables of one comment card (see the comment at the top of the template)."""
-    created_at = str(params.get("createdAt", ""))
-    return {
-        "body_html": Markup(body_html),
-        "user": str(params.get("userName", "")),
-        "created_at": created_at,
-        "created": parse_comment_time(created_at) if created_at else None,
-        "created_iso": comment_time_iso(created_at),
-        "color": safe_color(params.get("color", "")),
-        "depth": _depth(params.get("depth", 0)),
-    }
-
-
-def _depth(value: Any) -> int:
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-_HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-# The CSS Color Module named colours.
-_COLOR_NAMES = """
-aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet
-brown burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan
-darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen
-darkorange darkorchid darkred darksalmon darkseagreen darkslateblue darkslategray darkslategrey
-darkturquoise darkviolet deeppink deepskyblue dimgray dimgrey dodgerblue firebrick floralwhite
-forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray green greenyellow grey honeydew
-hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen lemonchiffon lightblue
-lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon
-lightseagreen lightskyblue lightslategray lightslategrey lightsteelblue lightyellow lime
-limegreen linen magenta maroon mediumaquamarine mediumblue mediumorchid mediumpurple
-mediumseagreen mediumslateblue mediumspringgreen mediumturquoise mediumvioletred midnightblue
-mintcream mistyrose moccasin navajowhite navy oldlace olive olivedrab orange orangered orchid
-palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru pink plum
-powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown seagreen
-seashell sienna silver skyblue slateblue slategray slategrey snow springgreen steelblue tan teal
-thistle tomato turquoise violet wheat white whitesmoke yellow yellowgreen
-"""
-NAMED_COLORS = frozenset(_COLOR_NAMES.split())
-
-
-def safe_color(value: object) -> str:
-    """`value` if it is #rgb, #rrggbb or a CSS colour name, else '' (it is dropped): the
-    colour of a card comes from untrusted input and lands in a style attribute."""
-    if not isinstance(value, str):
-        return ""
-    color = value.strip()
-    if _HEX_COLOR.fullmatch(color) or color.lower() in NAMED_COLORS:
-        return color
-    return ""
+def _inner_cards(node: Shortcode, count: int) -> dict[str, Any]:
+    """What a paired shortcode's template knows of the comment cards inside it."""
+    if node.name != FOLD_SHORTCODE:
+        return {"comment_count": count}
+    return {"comment_count": count, "comment_fold": bool(count) and is_comment_fold(node)}

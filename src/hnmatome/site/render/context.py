@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from hnmatome.site import urls
+from hnmatome.site.markup.lead import post_lead
 from hnmatome.site.plan import Output, pager
 from hnmatome.site.render import social
 from hnmatome.site.render.templates import Lazy
@@ -17,6 +18,7 @@ from hnmatome.site.view import SiteView
 
 HOME_TAGS = 24  # tags shown on the home page, most used first
 CLOUD_TAGS = 120  # tags in the cloud on /tags/ (every tag is listed below it)
+NOTFOUND_POSTS = 5  # the newest posts the 404 page offers
 LONG_POST_CHARS = 3000  # posts this long get a reading-progress bar
 DEFAULT_SHARE_IMAGE = "og-image.jpg"  # under static/ (scripts/make_og_image.py draws it)
 
@@ -34,7 +36,7 @@ def template_name(output: Output) -> str:
 def template_context(output: Output, view: SiteView) -> dict[str, Any]:
     kinds: dict[str, Callable[[Output, SiteView], dict[str, Any]]] = {
         "post": _post, "page": _page, "home": _home, "section": _section, "term": _term,
-        "taxonomy": _taxonomy, "alias": _alias, "notfound": lambda output, view: {}}
+        "taxonomy": _taxonomy, "alias": _alias, "notfound": _notfound}
     return _base(output, view) | kinds[output.kind](output, view)
 
 
@@ -118,7 +120,12 @@ def _post(output: Output, view: SiteView) -> dict[str, Any]:
                 "links": social.share_links(entry.title, url)}
 
     shared = Lazy(share)
+    # the body without the title blockquote and source line its header shows (markup/lead.py)
+    lead = Lazy(lambda: post_lead(view.body(rel).html, view.entry(rel).title,
+                                  view.entry(rel).hn_url))
     return context | {
+        "body": Lazy(lambda: Markup(lead.get().body)),
+        "source": lead,
         "newer": Lazy(lambda: view.neighbours(rel)[0]),
         "older": Lazy(lambda: view.neighbours(rel)[1]),
         "related": Lazy(lambda: list(view.related(rel))),
@@ -177,6 +184,10 @@ def _taxonomy(output: Output, view: SiteView) -> dict[str, Any]:
             "heading": Lazy(lambda: view.taxonomy(name).title),
             "years": Lazy(lambda: by_year(terms.get()) if months else []),
             "cloud": Lazy(lambda: [] if months else tag_cloud(terms.get(), CLOUD_TAGS))}
+
+
+def _notfound(output: Output, view: SiteView) -> dict[str, Any]:
+    return {"posts": Lazy(lambda: view.posts(0, NOTFOUND_POSTS))}
 
 
 def _alias(output: Output, view: SiteView) -> dict[str, Any]:

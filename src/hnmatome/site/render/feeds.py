@@ -153,40 +153,41 @@ def rss(view: SiteView, title: str, list_path: str, entries: Sequence[Entry],
 
 def _atom_entry(view: SiteView, entry: Entry) -> str:
     link = view.links().permalink(entry.path)
-    parts = ["<atom:entry>\n", element("atom:title", entry.title),
-             empty("atom:link", href=link, rel="alternate"), element("atom:id", link)]
+    parts = ["<entry>\n", element("title", entry.title),
+             empty("link", href=link, rel="alternate"), element("id", link)]
     if entry.date:
-        parts.append(element("atom:published", date_iso(entry.date)))
+        parts.append(element("published", date_iso(entry.date)))
     if entry.updated:
-        parts.append(element("atom:updated", date_iso(entry.updated)))
-    parts.extend(empty("atom:category", term=xml_text(tag.name)) for tag in entry.tags)
+        parts.append(element("updated", date_iso(entry.updated)))
+    parts.extend(empty("category", term=xml_text(tag.name)) for tag in entry.tags)
     if entry.summary:
-        parts.append(element("atom:summary", entry.summary, type="text"))
-    return _with_content(parts, "atom:content", _made.content(view, entry.rel),
-                         "</atom:entry>\n", type="html")
+        parts.append(element("summary", entry.summary, type="text"))
+    return _with_content(parts, "content", _made.content(view, entry.rel), "</entry>\n",
+                         type="html")
 
 
 def atom(view: SiteView) -> bytes:
-    """An Atom 1.0 feed of the newest `feed_items` posts, with their bodies."""
+    """An Atom 1.0 feed of the newest `feed_items` posts, with their bodies. Atom is the
+    default namespace (`<feed xmlns="http://www.w3.org/2005/Atom">`), as other generators
+    write it."""
     info, links = view.info(), view.links()
     home = links.permalink(urls.HOME)
     shown = view.posts(0, info.feed_items)
     newest = max((e.updated for e in shown if e.updated), default=None)
     parts = [DECLARATION,
-             f'<atom:feed xmlns:atom="{ATOM_NS}"{attributes(**{"xml:lang": info.language})}>\n',
-             element("atom:title", info.title)]
+             f'<feed xmlns="{ATOM_NS}"{attributes(**{"xml:lang": info.language})}>\n',
+             element("title", info.title)]
     if info.description:
-        parts.append(element("atom:subtitle", info.description))
-    parts += [empty("atom:link", href=home, rel="alternate", type="text/html"),
-              empty("atom:link", href=links.permalink(urls.ATOM_FEED), rel="self",
+        parts.append(element("subtitle", info.description))
+    parts += [empty("link", href=home, rel="alternate", type="text/html"),
+              empty("link", href=links.permalink(urls.ATOM_FEED), rel="self",
                     type="application/atom+xml"),
-              element("atom:id", home),
+              element("id", home),
               # An empty site still needs <updated>; the epoch keeps the bytes stable.
-              element("atom:updated", date_iso(newest) or "1970-01-01T00:00:00+00:00"),
-              "<atom:author>\n", element("atom:name", info.author or info.title),
-              "</atom:author>\n"]
+              element("updated", date_iso(newest) or "1970-01-01T00:00:00+00:00"),
+              "<author>\n", element("name", info.author or info.title), "</author>\n"]
     parts += [_atom_entry(view, entry) for entry in shown]
-    parts.append("</atom:feed>\n")
+    parts.append("</feed>\n")
     return encoded("".join(parts))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 
 from hnmatome.core.errors import UserError
+from hnmatome.site.render.phrases import phrases
 from hnmatome.site.taxonomy import month_label
 
 
@@ -113,7 +114,7 @@ class Templates:
             self.env.on_load = on_load
         self.env.context_class = LazyContext
         self.env.filters.update(date_ja=date_ja, date_short=date_short, date_iso=date_iso,
-                                month_label=month_label)
+                                month_label=month_label, phrases=phrases)
 
     def load_all(self) -> None:
         """Load (compile, or read compiled) every page template now: before workers fork,

@@ -28,7 +28,11 @@ JAPANESE_RUN = re.compile(
     "[\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uf900-\ufaff]+")
 BODY = "[data-pagefind-body]"
-IGNORED = "[data-pagefind-ignore], .mq-time, script, style, template"
+# Comment authors and times are left out (excerpts show what was said, not who said it).
+IGNORED = "[data-pagefind-ignore], .mq-user, .mq-time, script, style, template"
+# The post's tags: marked data-pagefind-ignore so excerpts never show the list, but still
+# searchable, as the record's last line (an excerpt shows it only when nothing else matched).
+TAGS = ".tags a"
 TITLE = '[data-pagefind-meta="title"]'
 DATE = '[data-pagefind-meta="date"]'
 BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -89,10 +93,12 @@ def page_record(html: str, url: str) -> SearchRecord | None:
     date_node = tree.css_first(DATE)
     title = " ".join((title_node.text() if title_node else "").split())
     date = " ".join((date_node.text() if date_node else "").split())
+    tags = [" ".join(node.text().split()).lstrip("#") for node in body.css(TAGS)]
     for node in body.css(IGNORED):
         node.decompose()
     parts: list[str] = []
     _text(body, parts)
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
+    lines.append(" · ".join(tag for tag in tags if tag))
     return SearchRecord(url=url, title=title, date=date,
                         text="\n".join(line for line in lines if line))
