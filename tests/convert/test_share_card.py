@@ -123,14 +123,28 @@ def test_latin_words_are_not_cut_when_a_smaller_size_avoids_it() -> None:
     assert [w for line in layout.title_lines for w in line.split()] == words
 
 
-def test_emoji_and_invisible_characters_are_left_out_and_markup_kept_as_text() -> None:
-    assert clean_text("🎉GPT-4oで絵文字👨‍👩‍👧テスト✨") == "GPT-4oで絵文字テスト"
-    assert clean_text("日本🇯🇵の❤️") == "日本の"
+def test_emoji_are_kept_invisible_characters_left_out_and_markup_kept_as_text() -> None:
+    # a zero-width joiner and a variation selector are invisible: the pictures stay
+    assert clean_text("🎉GPT-4oで絵文字👨\u200d👩テスト✨") == "🎉GPT-4oで絵文字👨👩テスト✨"
+    assert clean_text("日本の❤️") == "日本の❤"
     assert clean_text("改行\nと\tタブ\x00と\u202e逆\u200bゼロ") == "改行 と タブと逆ゼロ"
     assert clean_text("<script>alert(1)</script>") == "<script>alert(1)</script>"
     assert clean_text("  Café ★ №1  ") == "Café ★ №1"
-    assert lay_out("🎉✨", SITE, ["🔥"]).title_lines == ()
-    assert lay_out("🎉✨", SITE, ["🔥"]).tags == ()
+    assert clean_text("私用\ue000領域\U000f0000") == "私用領域"  # no font draws these
+    assert lay_out("🎉✨", SITE, ["🔥"]).title_lines == ("🎉✨",)
+    assert lay_out("🎉✨", SITE, ["🔥"]).tags == ("#🔥",)
+
+
+def test_emoji_are_drawn_not_left_blank() -> None:
+    """An emoji-only title draws ink in its box, as much as a two-character Japanese one."""
+    def ink(title: str) -> int:
+        layout = lay_out(title, SITE, [])
+        box = layout.title_box
+        crop = pixels(render_card(title, SITE, [])).convert("L").crop(
+            (box.left, box.top, box.right, box.bottom))
+        return sum(crop.histogram()[:128])
+
+    assert ink("🎉✨") > 0.3 * ink("漢字")
 
 
 def test_the_main_tags_are_shown_as_many_as_fit() -> None:

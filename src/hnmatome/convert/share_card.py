@@ -1,11 +1,13 @@
 """A post's share card: a 1200×630 PNG with its Japanese title, the site name and its main tags.
 Pure: the same title, site name and tags always give the same bytes.
 
-The font is Noto Sans CJK JP Bold from PyPI (`noto-cjk-sans-jp-bold`), never a system font.
-Titles break between phrases (BudouX) and, in Latin text, at spaces; a title shrinks through
-`TITLE_SIZES` until it fits, and at the smallest size it is cut with an ellipsis. Characters the
-font has no glyph for (emoji, skin tones, flags) and invisible format characters are left out,
-so no tofu box is ever drawn. Text is drawn as text: `<script>` is just nine characters.
+The font is Noto Sans CJK JP Bold from PyPI (`noto-cjk-sans-jp-bold`), never a system font;
+emoji come from Noto Emoji (monochrome, shipped in `fonts/`: PyPI has no emoji font), drawn in
+the text's colour. Text is laid out in runs of one font each. Titles break between phrases
+(BudouX) and, in Latin text, at spaces; a title shrinks through `TITLE_SIZES` until it fits,
+and at the smallest size it is cut with an ellipsis. Characters neither font has a glyph for
+and invisible format characters are left out, so no tofu box is ever drawn. Text is drawn as
+text: `<script>` is just nine characters.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from hnmatome.core.errors import UserError
 
 # Bump when the drawing changes: a card records the key of what it was drawn from (a PNG text
 # chunk), and convert and `hnmatome cards` redraw only cards whose key differs.
-CARD_VERSION = "1"
+CARD_VERSION = "2"  # 2: emoji drawn
 KEY_CHUNK = "hnmatome-card"
 WIDTH, HEIGHT = 1200, 630
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 88, 64, 60
@@ -39,6 +41,8 @@ TAG_SIZE, TAG_PAD_X, TAG_HEIGHT, TAG_GAP, MAX_TAGS = 26, 18, 46, 12, 4
 SITE_SIZE = 28
 ELLIPSIS = "…"
 FONT_PACKAGE, FONT_FILE = "noto_cjk_sans_jp_bold", "NotoSansCJKjp-Bold.otf"
+EMOJI_FILE = "fonts/NotoEmoji-Bold-emoji.woff"
+TEXT, EMOJI = 0, 1  # the faces a run of text is drawn in
 
 BACKGROUND = (250, 248, 244)
 TITLE_COLOUR = (31, 35, 40)
@@ -83,26 +87,25 @@ def render_card(title: str, site_name: str, tags: Sequence[str]) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, BAR_WIDTH - 1, HEIGHT - 1), fill=accent)
     x = MARGIN_X
-    tag_font = _font(TAG_SIZE)
     for tag in layout.tags:
-        width = round(tag_font.getlength(tag)) + 2 * TAG_PAD_X
+        width = round(_length(tag, TAG_SIZE)) + 2 * TAG_PAD_X
         draw.rounded_rectangle((x, MARGIN_TOP, x + width, MARGIN_TOP + TAG_HEIGHT), radius=10,
                                fill=tag_bg)
-        draw.text((x + TAG_PAD_X, MARGIN_TOP + TAG_HEIGHT // 2), tag, font=tag_font,
-                  fill=tag_fg, anchor="lm")
+        _draw_text(draw, (x + TAG_PAD_X, MARGIN_TOP + TAG_HEIGHT // 2), tag, TAG_SIZE, tag_fg,
+                   "lm")
         x += width + TAG_GAP
     title_font = _font(layout.title_size)
     ascent, _ = title_font.getmetrics()
     step = round(layout.title_size * TITLE_LEADING)
     for number, line in enumerate(layout.title_lines):
-        draw.text((MARGIN_X, layout.title_box.top + ascent + number * step), line,
-                  font=title_font, fill=TITLE_COLOUR, anchor="ls")
+        _draw_text(draw, (MARGIN_X, layout.title_box.top + ascent + number * step), line,
+                   layout.title_size, TITLE_COLOUR, "ls")
     footer = HEIGHT - MARGIN_BOTTOM
     draw.rounded_rectangle((MARGIN_X, footer - 30, MARGIN_X + 29, footer - 1), radius=8,
                            fill=accent)
     if layout.site_name:
-        draw.text((MARGIN_X + 46, footer - 15), layout.site_name, font=_font(SITE_SIZE),
-                  fill=SITE_COLOUR, anchor="lm")
+        _draw_text(draw, (MARGIN_X + 46, footer - 15), layout.site_name, SITE_SIZE,
+                   SITE_COLOUR, "lm")
     out = io.BytesIO()
     info = PngImagePlugin.PngInfo()
     info.add_text(KEY_CHUNK, card_key(title, site_name, tags))
@@ -138,7 +141,7 @@ def lay_out(title: str, site_name: str, tags: Sequence[str]) -> CardLayout:
     ascent, descent = font.getmetrics()
     height = (len(lines) - 1) * round(size * TITLE_LEADING) + ascent + descent if lines else 0
     block_top = top + max(0, (bottom - top - height) // 2)
-    site = _ellipsized(clean_text(site_name), _font(SITE_SIZE), text_width - 46)
+    site = _ellipsized(clean_text(site_name), SITE_SIZE, text_width - 46)
     return CardLayout(size, tuple(lines), Box(MARGIN_X, block_top, MARGIN_X + text_width,
                                               block_top + height), shown_tags, site)
 
@@ -147,12 +150,12 @@ def lay_out(title: str, site_name: str, tags: Sequence[str]) -> CardLayout:
 
 
 def clean_text(text: str) -> str:
-    """`text` on one line, without what the font cannot draw (emoji) or what is invisible."""
+    """`text` on one line, without what neither font can draw or what is invisible."""
     kept = []
     for char in unicodedata.normalize("NFC", text):
         if char.isspace():
             kept.append(" ")
-        elif unicodedata.category(char) not in _DROPPED_CATEGORIES and _has_glyph(char):
+        elif unicodedata.category(char) not in _DROPPED_CATEGORIES and _face_of(char) >= 0:
             kept.append(char)
     return " ".join("".join(kept).split())
 
@@ -164,13 +167,12 @@ def _fit_title(title: str, width: int, height: int) -> tuple[int, list[str]]:
     units = _break_units(title)
     for split_words in (False, True):  # a smaller size rather than a word cut in two
         for size in TITLE_SIZES:
-            lines, split = _wrap(units, _font(size), width)
+            lines, split = _wrap(units, size, width)
             if len(lines) <= _max_lines(size, height) and (split_words or not split):
                 return size, lines
     size = TITLE_SIZES[-1]
-    font = _font(size)
-    lines = _wrap(units, font, width)[0][:_max_lines(size, height)]
-    lines[-1] = _ellipsized(lines[-1], font, width, cut=True)
+    lines = _wrap(units, size, width)[0][:_max_lines(size, height)]
+    lines[-1] = _ellipsized(lines[-1], size, width, cut=True)
     return size, lines
 
 
@@ -192,22 +194,21 @@ def _break_units(text: str) -> list[str]:
     return units
 
 
-def _wrap(units: Sequence[str], font: ImageFont.FreeTypeFont,
-          width: int) -> tuple[list[str], bool]:
+def _wrap(units: Sequence[str], size: int, width: int) -> tuple[list[str], bool]:
     """The lines, and whether a piece wider than a line had to be cut."""
     lines: list[str] = []
     current = ""
     split = False
     for unit in units:
         candidate = current + unit
-        if not current or font.getlength(candidate.rstrip()) <= width:
+        if not current or _length(candidate.rstrip(), size) <= width:
             current = candidate
         else:
             lines.append(current.rstrip())
             current = unit.lstrip()
-        while font.getlength(current.rstrip()) > width:  # one piece wider than a line
+        while _length(current.rstrip(), size) > width:  # one piece wider than a line
             split = True
-            cut = _fitting_prefix(current, font, width)
+            cut = _fitting_prefix(current, size, width)
             lines.append(current[:cut].rstrip())
             current = current[cut:].lstrip()
     if current.strip():
@@ -215,39 +216,38 @@ def _wrap(units: Sequence[str], font: ImageFont.FreeTypeFont,
     return lines, split
 
 
-def _fitting_prefix(text: str, font: ImageFont.FreeTypeFont, width: int) -> int:
+def _fitting_prefix(text: str, size: int, width: int) -> int:
     """How many characters of `text` fit in `width` (at least one)."""
     low, high = 1, len(text)
     while low < high:
         middle = (low + high + 1) // 2
-        if font.getlength(text[:middle]) <= width:
+        if _length(text[:middle], size) <= width:
             low = middle
         else:
             high = middle - 1
     return low
 
 
-def _ellipsized(text: str, font: ImageFont.FreeTypeFont, width: int, cut: bool = False) -> str:
+def _ellipsized(text: str, size: int, width: int, cut: bool = False) -> str:
     """`text`, or as much of it as fits followed by '…' (always, when it is `cut` already)."""
-    if font.getlength(text) <= width and not cut:
+    if _length(text, size) <= width and not cut:
         return text
-    if font.getlength(text + ELLIPSIS) <= width:
+    if _length(text + ELLIPSIS, size) <= width:
         return text.rstrip(" 、。,.・:：") + ELLIPSIS
-    cut = _fitting_prefix(text, font, width - round(font.getlength(ELLIPSIS)))
+    cut = _fitting_prefix(text, size, width - round(_length(ELLIPSIS, size)))
     return text[:cut].rstrip(" 、。,.・:：") + ELLIPSIS
 
 
 def _fit_tags(tags: Sequence[str], width: int) -> tuple[str, ...]:
     """The first tags (at most MAX_TAGS) whose chips fit on one line."""
-    font = _font(TAG_SIZE)
     shown: list[str] = []
     used = 0
     for tag in tags:
         text = clean_text(str(tag)).lstrip("#")
         if not text or f"#{text}" in shown:
             continue
-        label = _ellipsized(f"#{text}", font, width // 2)
-        chip = round(font.getlength(label)) + 2 * TAG_PAD_X
+        label = _ellipsized(f"#{text}", TAG_SIZE, width // 2)
+        chip = round(_length(label, TAG_SIZE)) + 2 * TAG_PAD_X
         if used + chip >= width or len(shown) == MAX_TAGS:
             break
         shown.append(label)
@@ -295,14 +295,60 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 @functools.cache
-def _glyph_bitmap(char: str) -> tuple[tuple[int, int, int, int], bytes]:
-    font = _font(24)
+def _emoji_font(size: int) -> ImageFont.FreeTypeFont:
+    source = resources.files(__package__).joinpath(EMOJI_FILE)
+    data: str | io.BytesIO = str(source) if isinstance(source, Path) else \
+        io.BytesIO(source.read_bytes())
+    return ImageFont.truetype(data, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+def _face(face: int, size: int) -> ImageFont.FreeTypeFont:
+    return _emoji_font(size) if face == EMOJI else _font(size)
+
+
+@functools.cache
+def _glyph_bitmap(char: str, face: int) -> tuple[tuple[int, int, int, int], bytes]:
+    font = _face(face, 24)
     box = tuple(int(v) for v in font.getbbox(char))
     image = Image.new("L", (48, 48))
     ImageDraw.Draw(image).text((8, 8), char, font=font, fill=255)
     return (box[0], box[1], box[2], box[3]), image.tobytes()
 
 
-def _has_glyph(char: str) -> bool:
-    """False when the font would draw its 'missing glyph' box for `char`."""
-    return char == " " or _glyph_bitmap(char) != _glyph_bitmap("\U0010fffd")
+@functools.cache
+def _face_of(char: str) -> int:
+    """The face that has a glyph for `char` (the text font first), -1 when neither has:
+    either would draw its 'missing glyph' box."""
+    if char == " ":
+        return TEXT
+    for face in (TEXT, EMOJI):
+        if _glyph_bitmap(char, face) != _glyph_bitmap("\U0010fffd", face):
+            return face
+    return -1
+
+
+def _runs(text: str) -> list[tuple[int, str]]:
+    """`text` (cleaned: every character has a face) as runs of one face each."""
+    runs: list[tuple[int, str]] = []
+    for char in text:
+        face = _face_of(char) if char != " " or not runs else runs[-1][0]
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + char)
+        else:
+            runs.append((face, char))
+    return runs
+
+
+def _length(text: str, size: int) -> float:
+    return sum(_face(face, size).getlength(run) for face, run in _runs(text))
+
+
+def _draw_text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int,
+               fill: tuple[int, int, int], anchor: str) -> None:
+    """`text` from `xy` on, run by run, each in its face, on one baseline ('ls') or one
+    middle line ('lm')."""
+    x, y = xy
+    for face, run in _runs(text):
+        font = _face(face, size)
+        draw.text((x, y), run, font=font, fill=fill, anchor=anchor)
+        x += round(font.getlength(run))
