@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fake_llm import PROMPT_TOKENS, FakeLLM, RawBody, Status
-from translate_support import FAST_POLICY, SleepRecorder
+from translate_support import FAST_POLICY, MESSAGES, SleepRecorder, llm_settings
 
 from hnmatome.core.settings import LLMSettings
 from hnmatome.translate.llm_client import (
@@ -20,20 +20,11 @@ from hnmatome.translate.llm_client import (
 )
 from hnmatome.translate.llm_contract import COMMENTS_SCHEMA
 
-MESSAGES = [{"role": "system", "content": "answer in JSON"},
-            {"role": "user", "content": json.dumps({"comments": [{"id": 7, "text": "hi"}]})}]
-
 
 @pytest.fixture
 def fake() -> Iterator[FakeLLM]:
     with FakeLLM() as server:
         yield server
-
-
-def settings(fake: FakeLLM, **changes: object) -> LLMSettings:
-    base = {"base_url": fake.url, "model": "m", "api_key": "k", "requests_per_minute": 0,
-            "timeout": 2.0, "max_retries": 2}
-    return LLMSettings(**{**base, **changes})  # type: ignore[arg-type]
 
 
 def chat(llm: LLMSettings, sleep: SleepRecorder | None = None,
@@ -48,7 +39,7 @@ def chat(llm: LLMSettings, sleep: SleepRecorder | None = None,
 
 
 def test_sends_model_messages_schema_and_key(fake: FakeLLM) -> None:
-    content, client = chat(settings(fake, temperature=0.7))
+    content, client = chat(llm_settings(fake.url, temperature=0.7))
     assert json.loads(content)["comments"][0]["id"] == 7
     body = fake.seen[0].body
     assert body["model"] == "m" and body["temperature"] == 0.7 and body["messages"] == MESSAGES
@@ -58,32 +49,32 @@ def test_sends_model_messages_schema_and_key(fake: FakeLLM) -> None:
 
 
 def test_no_key_sends_no_authorization_header(fake: FakeLLM) -> None:
-    chat(settings(fake, api_key=""))
+    chat(llm_settings(fake.url, api_key=""))
     assert "Authorization" not in fake.seen[0].headers
 
 
 def test_base_url_with_trailing_slash(fake: FakeLLM) -> None:
-    chat(settings(fake, base_url=fake.url + "/"))
+    chat(llm_settings(fake.url, base_url=fake.url + "/"))
     assert len(fake.seen) == 1
 
 
 def test_json_object_mode_when_schema_refused(fake: FakeLLM) -> None:
     fake.refused_formats.add("json_schema")
-    _, client = chat(settings(fake))
+    _, client = chat(llm_settings(fake.url))
     assert [s.response_format for s in fake.seen] == ["json_schema", "json_object"]
     assert client.mode == "json_object"
 
 
 def test_404_is_an_endpoint_error_naming_the_settings(fake: FakeLLM) -> None:
     with pytest.raises(EndpointError) as caught:
-        chat(settings(fake, base_url=fake.url.removesuffix("/v1") + "/nope"))
+        chat(llm_settings(fake.url, base_url=fake.url.removesuffix("/v1") + "/nope"))
     assert "404" in str(caught.value) and "HNMATOME_LLM_BASE_URL" in caught.value.hint
 
 
 def test_400_not_about_the_format_rejects_just_this_request(fake: FakeLLM) -> None:
     fake.add(Status(400, message="maximum context length is 8192 tokens"))
     with pytest.raises(RejectedRequest, match="context length"):
-        chat(settings(fake))
+        chat(llm_settings(fake.url))
     assert len(fake.seen) == 1
 
 
@@ -91,7 +82,7 @@ def test_retries_exhausted_is_an_endpoint_error(fake: FakeLLM) -> None:
     fake.add(Status(503), times=None)
     sleep = SleepRecorder()
     with pytest.raises(EndpointError, match="HTTP 503"):
-        chat(settings(fake), sleep)
+        chat(llm_settings(fake.url), sleep)
     assert len(fake.seen) == FAST_POLICY.attempts
     assert len(sleep.delays) == FAST_POLICY.attempts - 1
 
@@ -105,12 +96,12 @@ def test_retries_exhausted_is_an_endpoint_error(fake: FakeLLM) -> None:
 def test_unusable_completions_are_answer_errors(fake: FakeLLM, body: bytes, message: str) -> None:
     fake.add(RawBody(body))
     with pytest.raises(AnswerError, match=message):
-        chat(settings(fake))
+        chat(llm_settings(fake.url))
 
 
 def test_answers_without_usage_are_counted(fake: FakeLLM) -> None:
     fake.add(RawBody(b'{"choices": [{"message": {"content": "{}"}, "finish_reason": "stop"}]}'))
-    _, client = chat(settings(fake))
+    _, client = chat(llm_settings(fake.url))
     assert client.usage.unreported == 1 and client.usage.prompt_tokens == 0
 
 
@@ -129,7 +120,7 @@ def test_rate_limiter_spaces_requests() -> None:
 def test_rate_limit_applies_to_retries_too(fake: FakeLLM) -> None:
     fake.add(Status(500))
     sleep = SleepRecorder()
-    _, client = chat(settings(fake, requests_per_minute=30), sleep, clock=lambda: 5.0)
+    _, client = chat(llm_settings(fake.url, requests_per_minute=30), sleep, clock=lambda: 5.0)
     assert client.usage.requests == 2 and client.usage.retries == 1
     assert 2.0 in sleep.delays  # the retry waited for its slot
 
@@ -138,7 +129,7 @@ def test_concurrency_is_bounded(fake: FakeLLM) -> None:
     fake.latency = 0.05
 
     async def many() -> None:
-        async with LLMClient(settings(fake, concurrency=2), policy=FAST_POLICY) as client:
+        async with LLMClient(llm_settings(fake.url, concurrency=2), policy=FAST_POLICY) as client:
             await asyncio.gather(*(client.chat(MESSAGES, "c", COMMENTS_SCHEMA) for _ in range(6)))
 
     asyncio.run(many())
@@ -149,7 +140,7 @@ def test_an_endpoint_rejecting_everything_stops_the_run(fake: FakeLLM) -> None:
     fake.add(Status(400, message="temperature is not supported with this model"), times=None)
 
     async def many() -> list[BaseException | object]:
-        async with LLMClient(settings(fake), policy=FAST_POLICY) as client:
+        async with LLMClient(llm_settings(fake.url), policy=FAST_POLICY) as client:
             calls = [client.chat(MESSAGES, "c", COMMENTS_SCHEMA) for _ in range(8)]
             return await asyncio.gather(*calls, return_exceptions=True)
 

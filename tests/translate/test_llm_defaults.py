@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fake_llm import FakeLLM
-from translate_support import FAST_POLICY, SleepRecorder
+from translate_support import FAST_POLICY, MESSAGES, SleepRecorder
 
 from hnmatome.core.settings import LLMSettings
 from hnmatome.translate.llm_client import LLMClient
 from hnmatome.translate.llm_contract import COMMENTS_SCHEMA
-
-MESSAGES = [{"role": "system", "content": "answer in JSON"},
-            {"role": "user", "content": json.dumps({"comments": [{"id": 7, "text": "hi"}]})}]
 
 
 @pytest.fixture

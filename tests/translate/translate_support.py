@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
 from hnmatome.core import thread_yaml
 from hnmatome.core.http_retry import RetryPolicy
 from hnmatome.core.project import Project
-from hnmatome.core.settings import load_settings
+from hnmatome.core.settings import LLMSettings, load_settings
 from hnmatome.translate.plan import TranslateOptions
 from hnmatome.translate.report import TranslateSummary
 from hnmatome.translate.run import plan_threads, translate_project
@@ -17,6 +18,16 @@ from hnmatome.translate.run import plan_threads, translate_project
 THREAD_ID = 4242
 API_KEY = "test-key"
 FAST_POLICY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
+# one chat request, as the client tests send it
+MESSAGES = [{"role": "system", "content": "answer in JSON"},
+            {"role": "user", "content": json.dumps({"comments": [{"id": 7, "text": "hi"}]})}]
+
+
+def llm_settings(url: str, **changes: object) -> LLMSettings:
+    """Client settings for the fake endpoint at `url`: quick timeouts and two retries."""
+    base = {"base_url": url, "model": "m", "api_key": "k", "requests_per_minute": 0,
+            "timeout": 2.0, "max_retries": 2}
+    return LLMSettings(**{**base, **changes})  # type: ignore[arg-type]
 
 
 def comment_text(comment_id: int) -> str:
