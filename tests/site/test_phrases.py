@@ -1,4 +1,4 @@
-"""The `phrases` template filter (site/render/phrases.py): Japanese cut between phrases with
+"""The `phrases` template filter (site/markup/phrases.py): Japanese cut between phrases with
 <wbr>, every phrase escaped, Latin words and numbers never cut."""
 
 from __future__ import annotations
@@ -8,7 +8,9 @@ import html
 import pytest
 from markupsafe import Markup
 
-from hnmatome.site.render.phrases import phrases
+from hnmatome.site.markup.phrases import phrased, phrases_filter
+
+phrases = phrases_filter({})
 
 
 def pieces(value: str) -> list[str]:
@@ -49,3 +51,21 @@ def test_markup_and_empty_values() -> None:
     assert phrases(Markup("<b>太字</b>")) == Markup("<b>太字</b>")  # HTML already: untouched
     assert phrases("") == "" and phrases(None) == ""
     assert phrases("AI") == "AI"
+
+
+def test_the_filter_uses_texts_already_cut_and_cuts_the_others() -> None:
+    cut = phrases_filter({"速い題名": "速い<wbr>題名"})
+    assert cut("速い題名") == Markup("速い<wbr>題名")
+    assert cut("ランサムウェア攻撃で病院が停止") == phrased("ランサムウェア攻撃で病院が停止")
+
+
+def test_a_page_is_parsed_with_its_title_cut(tmp_path) -> None:
+    from hnmatome.core.settings import Settings
+    from hnmatome.site.content import load_page
+
+    path = tmp_path / "a.md"
+    title = "ランサムウェア攻撃で病院が停止<b>"
+    path.write_text(f'+++\ntitle = "{title}"\n+++\nbody\n', encoding="utf-8")
+    page = load_page(path, tmp_path, Settings())
+    assert page.phrased_title == phrased(title)
+    assert "<wbr>" in page.phrased_title and "&lt;b&gt;" in page.phrased_title

@@ -19,6 +19,7 @@ from hnmatome.core.writer import replace_file
 from hnmatome.site import urls
 from hnmatome.site.build import LastBuild
 from hnmatome.site.content import SourcePage, load_page
+from hnmatome.site.incremental.bodies import content_digest
 from hnmatome.site.markup.shortcode_templates import ShortcodeTemplates, render_late
 from hnmatome.site.markup.shortcodes import PageRenderer
 from hnmatome.site.model import RenderedBody, stats_of
@@ -75,7 +76,8 @@ def _render(last: LastBuild, templates_dir: Path, pages: list[SourcePage]) -> di
     stored = _Bodies(bodies, stats, {page.rel: page for page in pages},
                    ShortcodeTemplates(templates_dir / "shortcodes"))
     view = SiteView(last.site.with_stats(stats), bodies=stored)
-    templates = Templates(templates_dir)
+    templates = Templates(templates_dir, phrased={
+        page.title: page.phrased_title for page in last.loaded.pages})
     rendered = {}
     for rel in bodies:
         entry = last.site.entry(rel)
@@ -98,7 +100,8 @@ class _Bodies:
     def stored_body(self, rel: str, view: SiteView) -> StoredBody:
         body = self.bodies[rel]
         html = body.html
-        stored = StoredBody(b"", self.stats[rel], lambda: html)
+        stored = StoredBody(content_digest(html.encode("utf-8", "surrogatepass")),
+                            self.stats[rel], lambda: html)
         if not body.late:
             return stored
         return stored.with_late(render_late(self.templates, body.late, self.pages[rel],

@@ -152,7 +152,8 @@ def _build(project: Project, options: BuildOptions, cache: BuildCache) -> BuildR
         bodies = _bodies(project, settings, sources, loaded, site, cache, jobs)
         site = site.with_stats({rel: record.stats for rel, record in bodies.records.items()})
     view = SiteView(site, files=sources.named(), bodies=bodies)
-    templates = Templates(project.templates_dir, cache.compiled_dir, on_load=view.template)
+    templates = Templates(project.templates_dir, cache.compiled_dir, on_load=view.template,
+                          phrased={page.title: page.phrased_title for page in loaded.pages})
     if previous is not None and not (out_dir / "index.html").is_file():
         previous = None  # the output is gone: everything is rendered again
     with stages.stage("decide"):

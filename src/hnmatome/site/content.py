@@ -19,6 +19,7 @@ from hnmatome.core.dates import parse_date
 from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.core.frontmatter import key_line, parse_front_matter
 from hnmatome.core.settings import Settings
+from hnmatome.site.markup.phrases import phrased
 
 POSTS_SECTION = "posts"
 # Folders of content/ that hold tool data, not pages.
@@ -69,6 +70,7 @@ class SourcePage:
     body: str  # markdown source
     body_line: int  # 1-based file line where the body starts
     source_hash: str  # hash of the file bytes (for build caches)
+    phrased_title: str = ""  # the title as HTML cut between phrases (markup/phrases.py)
 
 
 class _Fields:
@@ -149,9 +151,10 @@ def load_page(path: Path, content_dir: Path, settings: Settings, data: bytes | N
     fields = _Fields(meta, text[: len(text) - len(body)], path)
     rel = path.relative_to(content_dir).as_posix()
     section, kind, bundle = _place(rel)
+    title = fields.string("title")
     return SourcePage(
         path=path, rel=rel, section=section, kind=kind, bundle=bundle,
-        title=fields.string("title"),
+        title=title, phrased_title=phrased(title),
         date=fields.date("date", settings),
         lastmod=fields.date("lastmod", settings),
         draft=fields.boolean("draft"),

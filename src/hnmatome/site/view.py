@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hnmatome.site import urls
-from hnmatome.site.incremental.reads import query
+from hnmatome.site.incremental.reads import Digested, query
 from hnmatome.site.model import BodyStats, Entry, Site, SiteInfo
 from hnmatome.site.taxonomy import Taxonomy, Term
 
 
 @dataclass(frozen=True)
-class StoredBody:
-    """A rendered body as outputs read it: its digest stands for all of it; the HTML is
-    loaded when a page shows it."""
+class StoredBody(Digested):
+    """A rendered body as outputs read it: its digest stands for all of it (the statistics
+    are made from the body); the HTML is loaded when a page shows it."""
 
     digest: bytes
     stats: BodyStats

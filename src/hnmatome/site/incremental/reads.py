@@ -97,11 +97,22 @@ class Opaque(TypeError):
     """A value whose repr does not show its content: it cannot be a query's answer."""
 
 
+class Digested:
+    """The base of an answer that carries the digest of everything it holds, made once with
+    it (`digest`): a rendered body, whose HTML is long and was digested when it was rendered.
+    digest_of takes that digest as it is."""
+
+    __slots__ = ()
+    digest: bytes
+
+
 def digest_of(value: Any) -> bytes:
     """A digest of everything in `value`, a query's answer: plain data (strings, numbers,
-    dates, tuples, dicts, frozen dataclasses of those), whose repr shows all of it. The parts
-    of a tuple are digested one by one, and a dataclass instance once per build (posts and
-    terms are shared by many answers)."""
+    dates, tuples, dicts, frozen dataclasses of those), whose repr shows all of it, or a
+    `Digested`. The parts of a tuple are digested one by one, and a dataclass instance once
+    per build (posts and terms are shared by many answers)."""
+    if isinstance(value, Digested):
+        return value.digest
     if type(value) is tuple:
         return _hash(b"(" + b"".join(map(digest_of, value)))
     if not hasattr(value, "__dataclass_fields__"):

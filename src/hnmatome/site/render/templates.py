@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import traceback
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from hnmatome.core.errors import UserError
-from hnmatome.site.render.phrases import phrases
+from hnmatome.site.markup.phrases import phrases_filter
 from hnmatome.site.taxonomy import month_label
 
 
@@ -94,10 +94,12 @@ class _RecordingEnvironment(jinja2.Environment):
 class Templates:
     """The page templates of one directory. Compiled templates are kept in `compiled_dir`
     between runs (Jinja's own bytecode cache), when given. `on_load(name)` is called for
-    every template a render loads (the site view records it: SiteView.template)."""
+    every template a render loads (the site view records it: SiteView.template). `phrased`:
+    texts already cut between phrases, by text (the `phrases` filter cuts others itself)."""
 
     def __init__(self, directory: Path, compiled_dir: Path | None = None,
-                 on_load: Callable[[str], object] | None = None) -> None:
+                 on_load: Callable[[str], object] | None = None,
+                 phrased: Mapping[str, str] | None = None) -> None:
         self.directory = directory
         self.env = _RecordingEnvironment(
             loader=jinja2.FileSystemLoader(directory),
@@ -114,7 +116,8 @@ class Templates:
             self.env.on_load = on_load
         self.env.context_class = LazyContext
         self.env.filters.update(date_ja=date_ja, date_short=date_short, date_iso=date_iso,
-                                month_label=month_label, phrases=phrases)
+                                month_label=month_label,
+                                phrases=phrases_filter(phrased or {}))
 
     def load_all(self) -> None:
         """Load (compile, or read compiled) every page template now: before workers fork,

@@ -6,15 +6,24 @@ package) cuts a text into phrases; the `phrases` template filter joins them with
 CSS around titles (`word-break: keep-all`) lets lines break only there. Every browser gets the
 same breaks, not only those with `word-break: auto-phrase`.
 
-Only for text shown as HTML: never for <title>, meta tags, feeds or JSON."""
+Only for text shown as HTML: never for <title>, meta tags, feeds or JSON.
+
+BudouX is slow next to the rest of a list page (~60 µs a title, and a new post re-renders every
+list page of the site), so a page's title is cut once, when its file is parsed
+(content.py keeps it with the parsed page); the filter is made with those (`phrases_filter`)
+and cuts any other text itself."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import budoux
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    import budoux
 
 BREAK = "<wbr>"
 # A letter or digit outside the Japanese scripts (Latin, Greek, Cyrillic, full-width Latin).
@@ -24,14 +33,15 @@ _LATIN = re.compile(r"[^\W\u3005\u3006\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4
 
 @lru_cache(maxsize=1)
 def _parser() -> budoux.Parser:
-    """The Japanese model, loaded once per process."""
+    """The Japanese model, loaded once per process (and only by one that cuts a text: most
+    rebuilds parse no page)."""
+    import budoux
+
     return budoux.load_default_japanese_parser()
 
 
-@lru_cache(maxsize=16384)
-def _phrased(text: str) -> str:
-    """Escaped `text` with a break opportunity between its phrases (titles repeat across
-    lists, related posts and neighbours, so each is cut once per process)."""
+def phrased(text: str) -> str:
+    """Escaped `text` with a break opportunity between its phrases."""
     out: list[str] = []
     last = ""
     for phrase in _parser().parse(text):
@@ -51,12 +61,21 @@ def _breakable(before: str, after: str) -> bool:
     return not (_LATIN.match(before) and _LATIN.match(after))
 
 
-def phrases(value: object) -> Markup:
-    """The `phrases` filter: `value` escaped, its phrases joined with <wbr>. Markup passed in
-    is already HTML, so it is returned as it is (cutting it could split a tag)."""
-    if value is None:
-        return Markup("")
-    if isinstance(value, Markup):
-        return value
-    text = str(value)
-    return Markup(_phrased(text)) if text else Markup("")
+def phrases_filter(known: Mapping[str, str]) -> Callable[[object], Markup]:
+    """The `phrases` template filter: a value escaped, its phrases joined with <wbr>.
+    `known`: texts already cut (`phrased`), by text. Markup passed in is already HTML, so it
+    is returned as it is (cutting it could split a tag)."""
+    remembered = dict(known)  # titles repeat across lists, related posts and neighbours
+
+    def phrases(value: object) -> Markup:
+        if value is None:
+            return Markup("")
+        if isinstance(value, Markup):
+            return value
+        text = str(value)
+        found = remembered.get(text)
+        if found is None:
+            found = remembered[text] = phrased(text)
+        return Markup(found)
+
+    return phrases
