@@ -79,6 +79,23 @@ def test_an_answer_is_digested_by_what_it_shows() -> None:
     assert not answers_same(after, [item for item in reads.items() if item[0][0] == "posts"])
 
 
+def test_the_sitemap_reads_paths_and_times_only() -> None:
+    from hnmatome.site.model import BodyStats
+    from hnmatome.site.render.outputs import sitemap_xml
+
+    pages = [page("posts/a.md", day=1, tags=("Go",)), page("posts/b.md", day=2)]
+    site = assemble(pages, Settings())
+    with recording() as reads:
+        xml = sitemap_xml(SiteView(site)).decode()
+    assert "/posts/a/</loc>" in xml
+    assert "<lastmod>2025-02-03T00:00:00+09:00</lastmod>" in xml
+    # a body edit changes a post's numbers, not its path or time: the sitemap stays
+    counted = site.with_stats({"posts/a.md": BodyStats(chars=900, comment_count=7)})
+    assert answers_same(SiteView(counted), reads.items())
+    moved = assemble([page("posts/a.md", day=5, tags=("Go",)), pages[1]], Settings())
+    assert not answers_same(SiteView(moved), reads.items())
+
+
 def test_reads_are_recorded_inside_nested_recordings_and_a_gone_answer_differs() -> None:
     view = SiteView(assemble([page("posts/a.md", day=1)], Settings()))
     with recording() as outer:

@@ -14,6 +14,7 @@ import hashlib
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from hnmatome.site import urls
@@ -130,6 +131,20 @@ class SiteView:
             raise LookupError(f"no rendered bodies in this view (asked for {rel})")
         return self.bodies.stored_body(rel, self)
 
+    @query
+    def locations(self) -> tuple[tuple[str, str], ...]:
+        """Every page the sitemap lists: (site path, ISO time of its last change or ''). Only
+        paths and times, so an edit that changes neither leaves the sitemap as it is."""
+        site = self._site
+        newest = _iso(site.posts[0].updated) if site.posts else ""
+        found = [(urls.HOME, newest), (urls.section_path(urls.POSTS_SECTION), newest)]
+        found += [(entry.path, _iso(entry.updated)) for entry in (*site.posts, *site.pages)]
+        for taxonomy in site.taxonomies:
+            found.append((taxonomy.path, newest))
+            found += [(term.path, _iso(site.entry(term.posts[0]).updated) if term.posts else "")
+                      for term in site.terms[taxonomy.name]]
+        return tuple(found)
+
     # -- taxonomies ---------------------------------------------------------------------------
 
     @query
@@ -202,6 +217,10 @@ class SiteView:
         """The digest of a static file ('static/css/site.css') or bundle file
         ('content/posts/x/a.png')."""
         return self.files[path]
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
 
 
 def _ref_key(target: str) -> str:

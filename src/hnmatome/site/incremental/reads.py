@@ -109,12 +109,16 @@ class Digested:
 def digest_of(value: Any) -> bytes:
     """A digest of everything in `value`, a query's answer: plain data (strings, numbers,
     dates, tuples, dicts, frozen dataclasses of those), whose repr shows all of it, or a
-    `Digested`. The parts of a tuple are digested one by one, and a dataclass instance once
-    per build (posts and terms are shared by many answers)."""
+    `Digested`. A dataclass instance is digested once per build (posts and terms are shared
+    by many answers), so a tuple holding them is digested part by part; any other tuple is
+    plain data, digested whole."""
     if isinstance(value, Digested):
         return value.digest
     if type(value) is tuple:
-        return _hash(b"(" + b"".join(map(digest_of, value)))
+        if any(hasattr(part, "__dataclass_fields__") or isinstance(part, Digested)
+               for part in value):
+            return _hash(b"(" + b"".join(map(digest_of, value)))
+        return _hash(_text(value).encode("utf-8", "surrogatepass"))
     if not hasattr(value, "__dataclass_fields__"):
         return _hash(_text(value).encode("utf-8", "surrogatepass"))
     found = _remembered.get(id(value))
