@@ -52,8 +52,8 @@ def encoded(text: str) -> bytes:
 
 
 def absolute_links(html: str, origin: str) -> str:
-    if not origin:
-        return html
+    if not origin or ('href="/' not in html and 'src="/' not in html):
+        return html  # most bodies link nowhere on the site: no regex over all of them
     return _ROOT_RELATIVE.sub(lambda found: f"{found.group(1)}{origin}/", html)
 
 
