@@ -72,6 +72,15 @@ def test_an_existing_draft_line_keeps_its_comment(tmp_path: Path) -> None:
         "id: 7\ndraft: false  # review first\ncomments: []\n"
 
 
+def test_a_thread_in_an_unusual_layout_is_rewritten_whole_with_every_value(
+        tmp_path: Path) -> None:
+    path = tmp_path / "7.yaml"
+    path.write_text("{id: 7, draft: true, title_ja: 'タイトル', comments: []}\n", "utf-8")
+    assert set_thread_draft(path, False)
+    assert thread_yaml.load(path) == {"id": 7, "draft": False, "title_ja": "タイトル",
+                                      "comments": []}
+
+
 def test_a_hand_edited_post_gets_only_its_draft_line_changed(project: Project) -> None:
     post = post_path(project, 100)
     edited = post.read_text(encoding="utf-8").replace("なるほど", "手直し")

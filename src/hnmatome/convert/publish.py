@@ -1,8 +1,8 @@
 """`publish`: a reviewed draft goes live (`draft = false`), in its thread YAML and in its post.
 
-The YAML is edited in place, one line (`draft: false`), so the curator's comments and layout in
-it survive; the post is then converted again. A post edited by hand is not rewritten: only its
-`draft` line changes.
+The YAML is edited in place, one line (`draft: false`, core/thread_text.py), so the curator's
+comments and layout in it survive; the post is then converted again. A post edited by hand is not
+rewritten: only its `draft` line changes.
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from hnmatome.convert.run import ConvertReport, convert_changed
 from hnmatome.core import thread_yaml
 from hnmatome.core.errors import UserError
 from hnmatome.core.project import Project
+from hnmatome.core.thread_text import edited
 from hnmatome.core.writer import atomic_write_text
 
-_YAML_DRAFT = re.compile(r"^draft:[ \t]*([^#\n]*?)([ \t]*(?:#[^\n]*)?)$", re.MULTILINE)
-_YAML_AFTER_DRAFT = re.compile(
-    r"^(?:slug|max_comments|max_replies|min_score|highlight_score|comments):", re.MULTILINE)
 _TOML_DRAFT = re.compile(r"^(draft[ \t]*=[ \t]*)(true|false)\b", re.MULTILINE)
 _YAML_FM_DRAFT = re.compile(r"^(draft:[ \t]*)(true|false)\b", re.MULTILINE)
 
@@ -64,18 +62,7 @@ def set_thread_draft(path: Path, draft: bool) -> bool:
     before = thread_yaml.loads(text, path)
     if before.get("draft") is draft:
         return False
-    value = "true" if draft else "false"
-    match = _YAML_DRAFT.search(text)
-    if match:
-        edited = text[:match.start(1)] + value + text[match.end(1):]
-    else:
-        anchor = _YAML_AFTER_DRAFT.search(text)
-        at = anchor.start() if anchor else len(text)
-        prefix = "" if at == 0 or text[at - 1] == "\n" else "\n"
-        edited = f"{text[:at]}{prefix}draft: {value}\n{text[at:]}"
-    if thread_yaml.loads(edited, path) != {**before, "draft": draft}:
-        edited = thread_yaml.dumps({**before, "draft": draft})  # an unusual layout: rewrite
-    atomic_write_text(path, edited)
+    atomic_write_text(path, edited(text, {"draft": draft}, {}, {**before, "draft": draft}, path))
     return True
 
 

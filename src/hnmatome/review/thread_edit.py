@@ -3,9 +3,9 @@ comment, recolour it, fix its Japanese, mark it reviewed; the thread's title_ja,
 limits) all come through `edit_thread`.
 
 The YAML stays the single source of truth and a file a person edits by hand, so only the keys
-that change are touched, in the text (`thread_text`): other lines, `# comments`, blank lines and
-key order survive. The result is loaded again and must equal the intended data; when the layout
-is too unusual for that (a flow mapping, anchors), the whole file is written by
+that change are touched, in the text (`core/thread_text.py`): other lines, `# comments`, blank
+lines and key order survive. The result is loaded again and must equal the intended data; when
+the layout is too unusual for that (a flow mapping, anchors), the whole file is written by
 `thread_yaml.dumps` instead, which keeps every value but not the comments.
 
 Never lose an edit: a save names the digest of the file version it was based on, and is refused
@@ -28,8 +28,8 @@ from hnmatome.convert.curation import normalize_tags, parse_comments
 from hnmatome.convert.post_format import post_date
 from hnmatome.core import thread_yaml
 from hnmatome.core.errors import UserError
+from hnmatome.core.thread_text import edited
 from hnmatome.core.writer import replace_if_unchanged
-from hnmatome.review.thread_text import UnusualLayout, edit_text
 
 LIMIT_KEYS = ("max_comments", "max_replies", "min_score", "highlight_score")
 
@@ -123,14 +123,7 @@ def apply_changes(text: str, changes: ThreadChanges, path: Path | str = "<string
     _set_keys(expected, thread)
     for index, values in comments.items():
         _set_keys(expected["comments"][index], values)
-    for quoted in (False, True):  # double quotes fit anywhere a `|+` block might not
-        try:
-            edited = edit_text(text, thread, comments, quoted=quoted)
-            if thread_yaml.loads(edited, path) == expected:
-                return edited
-        except (UnusualLayout, UserError):
-            continue  # the layout defeats a line edit: try the next way
-    return thread_yaml.dumps(expected)
+    return edited(text, thread, comments, expected, path)
 
 
 def _read(path: Path) -> bytes | None:

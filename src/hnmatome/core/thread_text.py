@@ -14,7 +14,10 @@ A `# comment` ending the first line of a replaced key (or the last line of a one
 kept, moved to the end of the new value's first line; comments inside a replaced multi-line value
 and on the lines of a deleted key go with them. Layouts this cannot edit line by line (flow
 mappings such as `{id: 1, ja: …}`, aliases, a key sharing a line with the `- ` of a list item
-that is to be deleted) raise `UnusualLayout`; the caller then writes the whole file instead.
+that is to be deleted) raise `UnusualLayout`; `edited` then writes the whole file instead.
+
+Every program edit of a thread file comes through here: the studio's saves (review/thread_edit.py)
+and `publish` (convert/publish.py).
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from hnmatome.core import thread_yaml
+from hnmatome.core.errors import UserError
 
 # The C composer gives the same marks (character indexes) as the Python one, only faster.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -84,6 +89,21 @@ def edit_text(text: str, thread: Mapping[str, Any],
             splices += _mapping_splices(text, items.value[index], changes,
                                         thread_yaml.COMMENT_KEYS, newline, quoted)
     return _apply(text, splices)
+
+
+def edited(text: str, thread: Mapping[str, Any], comments: Mapping[int, Mapping[str, Any]],
+           expected: Mapping[str, Any], path: Path | str = "<string>") -> str:
+    """`text` with the keys changed as `edit_text` changes them, checked to load as `expected`
+    (the thread as it must be afterwards). When no line edit gives that (an unusual layout),
+    the whole file is written from `expected`: every value kept, its comments not."""
+    for quoted in (False, True):  # double quotes fit anywhere a `|+` block might not
+        try:
+            result = edit_text(text, thread, comments, quoted=quoted)
+            if thread_yaml.loads(result, path) == expected:
+                return result
+        except (UnusualLayout, UserError):
+            continue  # the layout defeats a line edit: try the next way
+    return thread_yaml.dumps(dict(expected))
 
 
 def _value_of(mapping: yaml.Node, key: str) -> yaml.Node | None:
