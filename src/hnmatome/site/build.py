@@ -243,7 +243,7 @@ def _records(work: _Renders, outcomes: list[Outcome]
         for key, digest in outcome.answers:
             answers[one.setdefault(key, key)] = digest
         reads = tuple(one[key] for key in outcome.record.reads)
-        records[outcome.path] = outcome.record._replace(reads=reads)
+        records[outcome.path] = dataclasses.replace(outcome.record, reads=reads)
     return records, answers
 
 

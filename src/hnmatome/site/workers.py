@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.core.settings import Settings
@@ -223,7 +223,11 @@ class BodyJob:
 # --------------------------------------------------------------------------- outputs
 
 
-class Outcome(NamedTuple):
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back for one output (a plain dataclass: pickled without calls back
+    into Python)."""
+
     path: str
     kind: str
     record: OutputRecord

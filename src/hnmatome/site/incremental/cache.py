@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import filelock
 
@@ -56,8 +56,10 @@ def stamp_of(path: Path | str) -> Stamp:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-class OutputRecord(NamedTuple):
-    """One output of the last build (a tuple: a manifest holds ~9,000)."""
+@dataclass(frozen=True)
+class OutputRecord:
+    """One output of the last build (a manifest holds ~9,000: a plain dataclass, which pickle
+    writes and reads without calling back into Python, unlike a NamedTuple)."""
 
     output: tuple[Any, ...]  # the planned Output it was made as
     reads: tuple[Key, ...]  # what it read (the answers are in Manifest.answers)

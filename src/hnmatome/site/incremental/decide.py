@@ -5,6 +5,7 @@ the last build's (a body from the cache, an output file left where it is)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from hnmatome.site.incremental.bodies import BodyRecord
@@ -44,7 +45,7 @@ def outputs_to_render(outputs: Sequence[Output], previous: Manifest | None, view
         stamp = record.found_at(root + output.path) if record and record.output == output \
             else None
         if record is not None and stamp is not None and changed.isdisjoint(record.reads):
-            kept[output.path] = record if stamp == record.stamp else record._replace(stamp=stamp)
+            kept[output.path] = record if stamp == record.stamp else replace(record, stamp=stamp)
         else:
             todo.append(number)
     return kept, todo

@@ -5,6 +5,7 @@ changed."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def add_search(texts: list[SearchRecord], records: dict[str, OutputRecord], tree
         stamp = known.found_at(f"{out_dir}/{path}") \
             if known is not None and known.content == digest else None
         if stamp is not None:
-            records[path] = known._replace(stamp=stamp)  # type: ignore[union-attr]
+            records[path] = dataclasses.replace(known, stamp=stamp)
             continue
         staged = tree.write(path, data, SOURCE)
         records[path] = OutputRecord((path, SEARCH_KIND), (), digest, stamp_of(staged))
