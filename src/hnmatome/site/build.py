@@ -204,14 +204,15 @@ def _render_and_write(project: Project, options: BuildOptions, cache: BuildCache
                             search=options.search)
             outcomes = run_all(job, work.todo, jobs)
         records, answers = _records(work, outcomes)
-        written = [outcome.path for outcome in outcomes if outcome.written]
+        written = [outputs[outcome.number].path for outcome in outcomes if outcome.written]
         search = None
         if options.search:
             from hnmatome.site.search.stage import add_search, page_texts
 
             with stages.stage("search"):
                 texts = page_texts(outputs, records,
-                                   {o.path: o.search for o in outcomes if o.search},
+                                   {outputs[o.number].path: o.search
+                                    for o in outcomes if o.search},
                                    cache.search_texts, out_dir)
                 search, files = add_search(texts, records, stage.tree, previous, out_dir,
                                            project.cache_dir, jobs)
@@ -240,10 +241,11 @@ def _records(work: _Renders, outcomes: list[Outcome]
     one: dict[Key, Key] = {key: key for key in answers}
     records = dict(work.kept)
     for outcome in outcomes:
-        for key, digest in outcome.answers:
-            answers[one.setdefault(key, key)] = digest
-        reads = tuple(one[key] for key in outcome.record.reads)
-        records[outcome.path] = dataclasses.replace(outcome.record, reads=reads)
+        output = work.outputs[outcome.number]
+        reads = tuple(one.setdefault(key, key) for key in outcome.reads)
+        answers.update(zip(reads, outcome.digests, strict=True))
+        records[output.path] = OutputRecord(tuple(output), reads, outcome.content,
+                                            outcome.stamp)
     return records, answers
 
 

@@ -19,7 +19,7 @@ from hnmatome.core.errors import UserError, UserErrors
 from hnmatome.core.settings import Settings
 from hnmatome.site.content import LoadedPages, SourcePage, with_body
 from hnmatome.site.incremental.bodies import BodyRecord, BodyStore, content_digest, encode
-from hnmatome.site.incremental.cache import Manifest, OutputRecord, stamp_of
+from hnmatome.site.incremental.cache import Manifest, Stamp, stamp_of
 from hnmatome.site.incremental.reads import Key, recording
 from hnmatome.site.markup.shortcode_templates import ShortcodeTemplates, render_late
 from hnmatome.site.model import LateShortcode, RenderedBody, stats_of
@@ -225,13 +225,14 @@ class BodyJob:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a worker sends back for one output (a plain dataclass: pickled without calls back
-    into Python)."""
+    """What a worker sends back for one output: only what the parent does not have (it has
+    the planned output), as few objects as will do: ~9,000 of these cross a pipe."""
 
-    path: str
-    kind: str
-    record: OutputRecord
-    answers: tuple[tuple[Key, bytes], ...]  # the digest of each answer it read
+    number: int  # the output's number in the plan
+    reads: tuple[Key, ...]  # the queries it read
+    digests: tuple[bytes, ...]  # the digest of each answer, in the order of `reads`
+    content: bytes  # digest of its bytes
+    stamp: Stamp  # of the file it left (in the staging folder, or the last build's)
     written: bool  # False: the file the last build left holds these very bytes
     search: Any = None  # the searchable text of a post page (search/text.SearchRecord)
 
@@ -257,7 +258,7 @@ class OutputJob:
         errors: list[ErrorTuple] = []
         for number in numbers:
             try:
-                found.append(self._produce(self.outputs[number]))
+                found.append(self._produce(number, self.outputs[number]))
             except OutputUnwritable:
                 raise
             except UserError as exc:
@@ -266,15 +267,14 @@ class OutputJob:
                 break
         return found, errors
 
-    def _produce(self, output: Output) -> Outcome:
+    def _produce(self, number: int, output: Output) -> Outcome:
         if output.kind in COPIED:
             source = self.copies[output.path]
             with recording() as reads:
                 digest = bytes.fromhex(self.view.file(_project_path(output)))
             written = self.tree.copy(output.path, source, output.source)
-            return Outcome(output.path, output.kind, OutputRecord(
-                tuple(output), tuple(reads), digest, stamp_of(written)), tuple(reads.items()),
-                True)
+            return Outcome(number, tuple(reads), tuple(reads.values()), digest,
+                           stamp_of(written), True)
         with recording() as reads:
             data = render_output(output, self.view, self.templates)
         content = content_digest(data)
@@ -282,8 +282,7 @@ class OutputJob:
         stamp = known.found_at(f"{self.out_dir}/{output.path}") \
             if known is not None and known.content == content else None
         if stamp is not None:  # the file there holds these very bytes
-            record = OutputRecord(tuple(output), tuple(reads), content, stamp)
-            return Outcome(output.path, output.kind, record, tuple(reads.items()), False)
+            return Outcome(number, tuple(reads), tuple(reads.values()), content, stamp, False)
         text = None
         if self.search and output.kind == "post":  # its searchable text, read while at hand
             from hnmatome.site.search.stage import post_url
@@ -291,8 +290,8 @@ class OutputJob:
 
             text = page_record(data.decode("utf-8"), post_url(output.path))
         written = self.tree.write(output.path, data, output.source)
-        record = OutputRecord(tuple(output), tuple(reads), content, stamp_of(written))
-        return Outcome(output.path, output.kind, record, tuple(reads.items()), True, text)
+        return Outcome(number, tuple(reads), tuple(reads.values()), content, stamp_of(written),
+                       True, text)
 
 
 def _project_path(output: Output) -> str:
