@@ -10,8 +10,9 @@ import pytest
 from convert_support import edit_thread, make_project, make_thread, meta_of
 from PIL import Image
 
-from hnmatome.convert.cards import is_automatic_image, set_featureimage
+from hnmatome.convert.cards import is_automatic_image
 from hnmatome.convert.run import convert_changed
+from hnmatome.core.frontmatter import with_key
 from hnmatome.core.project import Project
 
 FIRST = Path("2025_02") / "2025_02_10_first_thread"
@@ -132,4 +133,4 @@ def test_what_counts_as_an_automatic_image() -> None:
     ("---\ntitle: a\n---\nbody\n", "---\ntitle: a\nfeatureimage: card.png\n---\nbody\n"),
 ])
 def test_set_featureimage_edits_one_line(text: str, expected: str) -> None:
-    assert set_featureimage(text, "card.png") == expected
+    assert with_key(text, "featureimage", "card.png") == expected

@@ -98,6 +98,15 @@ def test_set_post_draft_on_yaml_front_matter(tmp_path: Path) -> None:
         "---\ntitle: x\ndraft: false\n---\nbody draft = true\n"
 
 
+def test_set_post_draft_finds_the_key_whatever_its_case_and_keeps_its_comment(
+        tmp_path: Path) -> None:
+    post = tmp_path / "p.md"
+    post.write_text("+++\nDraft = true  # not yet\n+++\nbody\n", encoding="utf-8")
+    assert set_post_draft(post, False)
+    assert post.read_text(encoding="utf-8") == "+++\ndraft = false  # not yet\n+++\nbody\n"
+    assert not set_post_draft(post, False)
+
+
 def test_publishing_an_unknown_thread_is_a_user_error(project: Project) -> None:
     with pytest.raises(UserError, match="no thread file for 999"):
         publish(project, [999])

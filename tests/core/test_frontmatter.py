@@ -10,7 +10,7 @@ import pytest
 
 from hnmatome.core.dates import comment_time_iso, parse_comment_time, parse_date
 from hnmatome.core.errors import UserError
-from hnmatome.core.frontmatter import key_line, parse_front_matter
+from hnmatome.core.frontmatter import key_line, parse_front_matter, with_key
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 PATH = Path("content/posts/x/index.md")
@@ -165,3 +165,25 @@ def test_comment_times_in_both_corpus_formats() -> None:
     assert comment_time_iso("2025-02-10T08:38:56") == "2025-02-10T08:38:56Z"
     assert comment_time_iso("2025-02-10T08:38:56+09:00") == "2025-02-10T08:38:56+09:00"
     assert comment_time_iso("nope") == ""
+
+
+@pytest.mark.parametrize(("text", "key", "value", "expected"), [
+    # found whatever its case, as Hugo reads keys; one line, the rest as written
+    ("+++\nDraft = true  # review first\ntitle = 'a'\n+++\nbody\n", "draft", False,
+     "+++\ndraft = false  # review first\ntitle = 'a'\n+++\nbody\n"),
+    ("---\nfeatureimage: 'x # y.png'  # mine\n---\n", "featureimage", "card.png",
+     "---\nfeatureimage: card.png  # mine\n---\n"),
+    # a string the TOML literal cannot hold is written as a basic string
+    ("+++\ntitle = 'a'\n+++\n", "featureimage", "it's.png",
+     "+++\ntitle = 'a'\nfeatureimage = \"it's.png\"\n+++\n"),
+    ("---\ntitle: a\n---\n", "featureimage", "a: b.png",
+     '---\ntitle: a\nfeatureimage: "a: b.png"\n---\n'),
+    # a front matter never closed is not touched
+    ("+++\ntitle = 'a'\nbody\n", "draft", True, "+++\ntitle = 'a'\nbody\n"),
+])
+def test_with_key_edits_one_line_of_the_front_matter(text: str, key: str, value: str | bool,
+                                                      expected: str) -> None:
+    assert with_key(text, key, value) == expected
+    if expected != text:
+        meta, _, _ = parse_front_matter(expected, Path("x.md"))
+        assert meta[key] == value

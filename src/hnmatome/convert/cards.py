@@ -11,7 +11,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import posixpath
-import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -23,13 +22,12 @@ from hnmatome.convert.post_format import INPUT_HASH_KEY, rehash_output
 from hnmatome.convert.post_index import read_post, scan_posts, written_by_convert_unchanged
 from hnmatome.core.errors import UserError
 from hnmatome.core.feature_images import CARD_NAME, is_automatic_image
-from hnmatome.core.frontmatter import parse_front_matter
+from hnmatome.core.frontmatter import parse_front_matter, with_key
 from hnmatome.core.project import Project
 from hnmatome.core.writer import write_if_changed
 
 BUNDLE_INDEX = "index.md"
 PARALLEL_FROM = 24  # fewer cards than this are quicker drawn in-process than starting workers
-_KEY_LINE = re.compile(r"^[ \t]*[\"']?featureimage[\"']?[ \t]*[=:].*$", re.MULTILINE | re.I)
 
 
 def has_own_image(post_path: Path, value: str, static_dir: Path) -> bool:
@@ -190,7 +188,7 @@ def _link_card(post: Path, text: str) -> None:
     """Set the post's featureimage to the card, by a line edit that leaves the rest as it was;
     a post convert wrote and nobody edited gets its hash updated, so it still counts as such."""
     untouched = INPUT_HASH_KEY in text and written_by_convert_unchanged(read_post(post))
-    new = set_featureimage(text, CARD_NAME)
+    new = with_key(text, "featureimage", CARD_NAME)
     if untouched:
         new = rehash_output(new)
     meta, _, _ = parse_front_matter(new, post)
@@ -198,23 +196,3 @@ def _link_card(post: Path, text: str) -> None:
         raise UserError("could not set `featureimage` in the front matter", post,
                         hint=f"set featureimage = '{CARD_NAME}' by hand")
     write_if_changed(post, new.encode("utf-8"))
-
-
-def set_featureimage(text: str, value: str) -> str:
-    """`text` with its front matter's featureimage set to `value` (added when missing)."""
-    delimiter = text.lstrip("\ufeff")[:3]
-    if delimiter not in ("+++", "---"):
-        return f"+++\nfeatureimage = '{value}'\n+++\n\n{text}"
-    start = text.find("\n") + 1
-    end = text.find(f"\n{delimiter}", start - 1)
-    head = text[start:end + 1] if end >= 0 else ""
-    toml = delimiter == "+++"
-    line = f"featureimage = '{value}'" if toml else f"featureimage: {value}"
-    found = _KEY_LINE.search(head)
-    if found:
-        if toml and '"' in found.group(0).split("=", 1)[1][:3]:
-            line = f'featureimage = "{value}"'
-        head = head[:found.start()] + line + head[found.end():]
-    else:
-        head += line + "\n"
-    return text[:start] + head + text[end + 1:]

@@ -7,7 +7,6 @@ rewritten: only its `draft` line changes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +15,10 @@ from hnmatome.convert.post_index import scan_posts
 from hnmatome.convert.run import ConvertReport, convert_changed
 from hnmatome.core import thread_yaml
 from hnmatome.core.errors import UserError
+from hnmatome.core.frontmatter import with_key
 from hnmatome.core.project import Project
 from hnmatome.core.thread_text import edited
 from hnmatome.core.writer import atomic_write_text
-
-_TOML_DRAFT = re.compile(r"^(draft[ \t]*=[ \t]*)(true|false)\b", re.MULTILINE)
-_YAML_FM_DRAFT = re.compile(r"^(draft:[ \t]*)(true|false)\b", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -67,23 +64,13 @@ def set_thread_draft(path: Path, draft: bool) -> bool:
 
 
 def set_post_draft(path: Path, draft: bool) -> bool:
-    """Set the `draft` line of a post's front matter; False when it already said so."""
+    """Set the `draft` line of a post's front matter; False when it already said so (or the
+    file has no front matter to set it in)."""
     text = path.read_text(encoding="utf-8")
-    delimiter = text[:3]
-    if delimiter not in ("+++", "---"):
+    if not text.lstrip("\ufeff").startswith(("+++", "---")):
         return False
-    end = text.find(f"\n{delimiter}", 3)
-    if end < 0:
+    edited = with_key(text, "draft", draft)
+    if edited == text:
         return False
-    front, rest = text[:end], text[end:]
-    pattern = _TOML_DRAFT if delimiter == "+++" else _YAML_FM_DRAFT
-    value = "true" if draft else "false"
-    match = pattern.search(front)
-    if match and match.group(2) == value:
-        return False
-    if match:
-        front = front[:match.start(2)] + value + front[match.end(2):]
-    else:
-        front += f"\ndraft = {value}" if delimiter == "+++" else f"\ndraft: {value}"
-    atomic_write_text(path, front + rest)
+    atomic_write_text(path, edited)
     return True

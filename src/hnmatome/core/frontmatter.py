@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from hnmatome.core.errors import UserError
 
@@ -148,3 +151,46 @@ def key_line(text: str, key: str) -> int | None:
                          re.MULTILINE | re.IGNORECASE)
     found = pattern.search(text)
     return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+_PLAIN_YAML = re.compile(r"[\w./-]+")
+# A `# comment` after a key's value (quoted strings may hold a '#'; an unquoted value may not).
+_TRAILING_COMMENT = re.compile(
+    r"""[=:][ \t]*(?:'[^'\n]*'|"(?:[^"\\\n]|\\.)*"|[^'"#\s][^#\n]*?)?([ \t]+#.*)$""")
+
+
+def with_key(text: str, key: str, value: str | bool) -> str:
+    """`text` with its front matter's `key` set to `value`, the way a person edits it: the
+    key's line (found whatever its case, as Hugo reads keys) is rewritten, keeping double
+    quotes if it had them and a `# comment` after the value; a missing key becomes the front
+    matter's last line; a file without front matter gets one. Every other byte stays; a front
+    matter never closed is left alone."""
+    delimiter = text.lstrip("\ufeff")[:3]
+    if delimiter not in _DELIMITERS:
+        return f"+++\n{_key_line_text(key, value, toml=True, double=False)}\n+++\n\n{text}"
+    start = text.find("\n") + 1
+    end = text.find(f"\n{delimiter}", start - 1)
+    if start == 0 or end < 0:
+        return text
+    head, toml = text[start:end + 1], delimiter == "+++"
+    found = re.search(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*[=:].*$", head,
+                      re.MULTILINE | re.IGNORECASE)
+    double = found is not None and toml and '"' in found.group(0).partition("=")[2][:3]
+    line = _key_line_text(key, value, toml=toml, double=double)
+    if found is None:
+        return text[:start] + head + line + "\n" + text[end + 1:]
+    comment = _TRAILING_COMMENT.search(found.group(0))
+    line += comment.group(1) if comment else ""
+    head = head[:found.start()] + line + head[found.end():]
+    return text[:start] + head + text[end + 1:]
+
+
+def _key_line_text(key: str, value: str | bool, *, toml: bool, double: bool) -> str:
+    if isinstance(value, bool):
+        written = "true" if value else "false"
+    elif toml:
+        plain_literal = not double and "'" not in value and "\n" not in value
+        written = f"'{value}'" if plain_literal else tomli_w.dumps({"v": value})[4:].strip()
+    else:
+        written = value if _PLAIN_YAML.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+    return f"{key} = {written}" if toml else f"{key}: {written}"
