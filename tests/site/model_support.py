@@ -16,7 +16,7 @@ def page(rel: str, *, day: int = 0, tags: tuple[str, ...] = (), months: tuple[st
          title: str = "", slug: str = "", draft: bool = False) -> SourcePage:
     kind = "post" if rel.startswith("posts/") else "page"
     return SourcePage(
-        path=Path("/content") / rel, rel=rel, section="posts" if kind == "post" else "",
+        content_dir=Path("/content"), rel=rel, section="posts" if kind == "post" else "",
         kind=kind, bundle=rel.endswith("/index.md"), title=title or rel,
         date=START + timedelta(days=day), lastmod=None, draft=draft, tags=tags, months=months,
         featureimage="", description="", slug=slug, hnid=None, meta={}, body="", body_line=1,

@@ -28,9 +28,10 @@ TEMPLATES = REPO_ROOT / "templates"
 PAGE_PATH = Path("/site/content/posts/2025_02/x/index.md")
 
 
-def make_page(body: str, body_line: int = 10, path: Path = PAGE_PATH) -> SourcePage:
+def make_page(body: str, body_line: int = 10) -> SourcePage:
     return SourcePage(
-        path=path, rel="posts/2025_02/x/index.md", section="posts", kind="post", bundle=True,
+        content_dir=PAGE_PATH.parents[3], rel="posts/2025_02/x/index.md", section="posts",
+        kind="post", bundle=True,
         title="t", date=None, lastmod=None, draft=False, tags=(), months=(), featureimage="",
         description="", slug="", hnid=None, meta=FrozenMeta({}), body=body,
         body_line=body_line, source_hash="0")

@@ -155,3 +155,21 @@ def test_not_utf8_is_a_user_error(tmp_path: Path) -> None:
     path.write_bytes("+++\ntitle = 'café'\n+++\n".encode("latin-1"))
     with pytest.raises(UserError, match="UTF-8"):
         load_content(tmp_path, SETTINGS)
+
+
+def test_a_page_from_the_table_names_its_file_where_the_project_is_now(content: Path,
+                                                                       tmp_path: Path) -> None:
+    import shutil
+
+    from hnmatome.site.content import load_pages
+
+    rel = "posts/2025_02/2025_02_10_seed/index.md"
+    digests = {rel: "d"}
+    table: dict = {}
+    first = load_pages(content, SETTINGS, digests, [rel], table)
+    assert first.pages[0].path == content / rel
+    moved = shutil.copytree(content, tmp_path / "moved" / "content")
+    table = pickle.loads(pickle.dumps(table))  # as the build cache keeps it
+    again = load_pages(moved, SETTINGS, {rel: first.pages[0].source_hash}, [rel], table)
+    assert rel in again.without_body  # parsed before: from the table
+    assert again.pages[0].path == moved / rel and again.pages[0].title == "ChatGPTを徹底解説！"

@@ -141,7 +141,7 @@ def _view_with_bodies(html: dict[str, str]) -> SiteView:
     from hnmatome.site.view import StoredBody
 
     start = datetime(2025, 2, 1, tzinfo=ZoneInfo("Asia/Tokyo"))
-    pages = [SourcePage(path=Path("/c") / rel, rel=rel, section="posts", kind="post",
+    pages = [SourcePage(content_dir=Path("/c"), rel=rel, section="posts", kind="post",
                         bundle=True, title=title, date=start + timedelta(days=day),
                         lastmod=None, draft=False, tags=("AI",), months=(), featureimage="",
                         description="", slug="", hnid=None, meta={}, body="", body_line=1,

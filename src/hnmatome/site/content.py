@@ -51,7 +51,7 @@ class FrozenMeta(Mapping[str, Any]):
 
 @dataclass(frozen=True)
 class SourcePage:
-    path: Path  # absolute source file
+    content_dir: Path  # the content folder (one object shared by every page of a build)
     rel: str  # relative to content/, posix: 'posts/2025_02/x/index.md'
     section: str  # first folder under content/ ('posts'), '' for top-level pages
     kind: str  # 'post' (under content/posts/) or 'page'
@@ -71,6 +71,11 @@ class SourcePage:
     body_line: int  # 1-based file line where the body starts
     source_hash: str  # hash of the file bytes (for build caches)
     phrased_title: str = ""  # the title as HTML cut between phrases (markup/phrases.py)
+
+    @property
+    def path(self) -> Path:
+        """The source file."""
+        return self.content_dir / self.rel
 
 
 class _Fields:
@@ -153,7 +158,7 @@ def load_page(path: Path, content_dir: Path, settings: Settings, data: bytes | N
     section, kind, bundle = _place(rel)
     title = fields.string("title")
     return SourcePage(
-        path=path, rel=rel, section=section, kind=kind, bundle=bundle,
+        content_dir=content_dir, rel=rel, section=section, kind=kind, bundle=bundle,
         title=title, phrased_title=phrased(title),
         date=fields.date("date", settings),
         lastmod=fields.date("lastmod", settings),
@@ -241,11 +246,14 @@ def load_pages(content_dir: Path, settings: Settings, digests: Mapping[str, str]
     data = data or {}
     for rel in rels:
         known = table.get(rel)
-        path = content_dir / rel
         if known is not None and known[0] == digests[rel] and known[1] == settings.timezone:
-            pages.append(dataclasses.replace(known[2], path=path))
+            page = known[2]
+            if page.content_dir != content_dir:  # the project moved since it was parsed
+                page = dataclasses.replace(page, content_dir=content_dir)
+            pages.append(page)
             without_body.add(rel)
             continue
+        path = content_dir / rel
         try:
             page = load_page(path, content_dir, settings, data.get(rel))
         except UserError as exc:
