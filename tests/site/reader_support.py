@@ -74,9 +74,11 @@ RANSOM_TITLE = "ランサムウェアの被害でエンジニアリング部門�
 
 def typography_site(root: Path) -> Path:
     """The reader site plus a post with a long Japanese title, whose first comment breaks its
-    lines with a literal full-width ＜br/＞ (as some corpus bodies do)."""
+    lines with a literal full-width ＜br/＞ (as some corpus bodies do), and a heading with text
+    below it."""
     project = reader_site(root)
     write_post(project / "content", "posts/2025_04/ransom/index.md", title=RANSOM_TITLE,
                date="2025-04-01", tags=("セキュリティ", "ランサムウェア"), months="2025/04",
-               body=quote("一行目です。＜br/＞二行目です。＜br＞三行目です。", "admin"))
+               body=quote("一行目です。＜br/＞二行目です。＜br＞三行目です。", "admin")
+               + "\n## 対策のまとめ\n\n" + "バックアップを確かめる。\n\n" * 40)
     return project

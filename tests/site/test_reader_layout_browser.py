@@ -1,5 +1,6 @@
 """The reader's pages laid out by a real browser (headless Chromium over DevTools): nothing
-scrolls sideways at 320 px, a short page keeps its footer at the bottom, titles wrap only
+scrolls sideways at 320 px, a linked heading is not hidden under the header, a short page keeps
+its footer at the bottom, titles wrap only
 between BudouX phrases, and the search panel fills a phone's screen with excerpts that leave
 out commenters and tag lists."""
 
@@ -47,6 +48,21 @@ def test_nothing_scrolls_sideways_at_320_px(browser: tuple[Page, str], path: str
     if path == "tags/":
         tab.evaluate("document.querySelector('details.tags-once').open = true")
     assert tab.evaluate("document.documentElement.scrollWidth") == 320
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_linked_heading_lands_below_the_sticky_header(browser: tuple[Page, str],
+                                                        width: int) -> None:
+    tab, url = browser
+    tab.viewport(width, 844)
+    tab.goto(url + RANSOM.lstrip("/"))
+    heading, header = tab.evaluate("""(() => {
+      const heading = document.querySelector('.post-body h2[id]');
+      heading.scrollIntoView({behavior: 'instant'});  // as a link to its id does (scroll-margin)
+      return [heading.getBoundingClientRect().top,
+              document.querySelector('.site-header').getBoundingClientRect().bottom];
+    })()""")
+    assert heading >= header + 4
 
 
 @pytest.mark.parametrize("path, width, height", [("404.html", 1280, 1600),
