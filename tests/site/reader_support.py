@@ -33,7 +33,11 @@ POSTS = (
      ("鉄道", "新幹線", "旅行"), _long_thread(),
      {"featureimage": "'thumbnails/blue4.jpg'", "hnid": "42997340"}),
     ("posts/2025_02/linear/index.md", "リニア中央新幹線の遅れ", "2025-02-12",
-     ("鉄道", "新幹線"), quote("リニアはいつ開業するのか。", "maglev"),
+     ("鉄道", "新幹線"),
+     # as the corpus writes it: no hnid, the thread cited at the top of the body
+     "引用元：[https://news.ycombinator.com/item?id=42990000]"
+     "(https://news.ycombinator.com/item?id=42990000)\n\n"
+     + quote("リニアはいつ開業するのか。", "maglev"),
      {"featureimage": "'thumbnails/green1.jpg'"}),
     ("posts/2025_02/travel/index.md", "鉄道旅行のすすめ", "2025-02-14",
      ("鉄道", "旅行"), quote("新しい路線に乗るのが楽しい。", "traveler"), {}),

@@ -75,6 +75,13 @@ def test_post_json_ld_is_a_blog_posting(site: Path) -> None:
     assert data["description"].startswith("新幹線の車内")
 
 
+def test_json_ld_names_the_thread_a_post_is_based_on_from_its_body_without_hnid(
+        site: Path) -> None:
+    cited = jsonld(page(site, "/posts/2025_02/linear/"))  # 引用元 line, no hnid
+    assert cited["isBasedOn"] == "https://news.ycombinator.com/item?id=42990000"
+    assert "isBasedOn" not in jsonld(page(site, "/posts/2025_02/travel/"))  # neither
+
+
 def test_json_ld_and_meta_cannot_be_broken_out_of(site: Path) -> None:
     html = public_file(site, INJECT).read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html

@@ -110,19 +110,20 @@ def _post(output: Output, view: SiteView) -> dict[str, Any]:
     context = _page(output, view)
     description = context["description"]
 
+    # the body without the title blockquote and source line its header shows (markup/lead.py)
+    lead = Lazy(lambda: post_lead(view.body(rel).html, view.entry(rel).title,
+                                  view.entry(rel).hn_url))
+
     def share() -> dict[str, Any]:
         entry = view.entry(rel)
         url = view.links().permalink(entry.path)
         image = view.links().permalink(entry.image) if entry.image else default_image(view)
         data = social.post_jsonld(entry, view.info(), url, view.links().permalink(urls.HOME),
-                                  description.get(), image)
+                                  description.get(), image, source=lead.get().url)
         return {"image": image, "jsonld": social.json_for_script(data), "url": url,
                 "links": social.share_links(entry.title, url)}
 
     shared = Lazy(share)
-    # the body without the title blockquote and source line its header shows (markup/lead.py)
-    lead = Lazy(lambda: post_lead(view.body(rel).html, view.entry(rel).title,
-                                  view.entry(rel).hn_url))
     return context | {
         "body": Lazy(lambda: Markup(lead.get().body)),
         "source": lead,

@@ -34,8 +34,9 @@ def _organization(info: SiteInfo, home: str) -> dict[str, Any]:
 
 
 def post_jsonld(entry: Entry, info: SiteInfo, url: str, home: str, description: str,
-                image: str) -> dict[str, Any]:
-    """schema.org BlogPosting for one post (`url`, `home`, `image` absolute)."""
+                image: str, source: str = "") -> dict[str, Any]:
+    """schema.org BlogPosting for one post (`url`, `home`, `image` absolute); `source`: the
+    thread it translates (its `hnid`, or else the `引用元` address of its body)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -55,8 +56,8 @@ def post_jsonld(entry: Entry, info: SiteInfo, url: str, home: str, description: 
         data["image"] = [image]
     if entry.tags:
         data["keywords"] = [tag.name for tag in entry.tags]
-    if entry.hn_url:
-        data["isBasedOn"] = entry.hn_url
+    if source:
+        data["isBasedOn"] = source
     return data
 
 
