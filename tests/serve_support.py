@@ -28,6 +28,9 @@ class Response:
     def text(self) -> str:
         return self.body.decode("utf-8")
 
+    def json(self) -> Any:
+        return json.loads(self.body)
+
     def live_state(self) -> dict[str, Any]:
         """The state the injected script starts from (its epoch, the build problem)."""
         found = LIVE_STATE.search(self.text)

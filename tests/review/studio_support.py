@@ -8,30 +8,19 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from cache_support import small_site
 from convert_support import make_thread
-from serve_support import running
+from serve_support import Response, running
 
 from hnmatome.core import thread_yaml
 from hnmatome.serve.server import DevServer
 
 THREAD_ID = 40000001
 TOKEN = re.compile(r'<meta name="studio-token" content="([^"]+)">')
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 def studio_site(root: Path, comments: int = 12) -> Path:
@@ -52,7 +41,7 @@ def studio(root: Path, **options: Any) -> Iterator[DevServer]:
 
 
 def request(server: DevServer, method: str, path: str, body: Any = None, *,
-            headers: dict[str, str] | None = None, host: str | None = None) -> Answer:
+            headers: dict[str, str] | None = None, host: str | None = None) -> Response:
     """A request with the headers a same-origin browser sends, unless told otherwise."""
     parts = urlsplit(server.url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
@@ -65,7 +54,7 @@ def request(server: DevServer, method: str, path: str, body: Any = None, *,
     try:
         connection.request(method, path, body=data, headers=sent)
         answer = connection.getresponse()
-        return Answer(answer.status, {k.lower(): v for k, v in answer.getheaders()},
+        return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()},
                       answer.read())
     finally:
         connection.close()
@@ -77,7 +66,7 @@ def token_of(server: DevServer) -> str:
     return found.group(1)
 
 
-def post(server: DevServer, path: str, body: Any, **extra: Any) -> Answer:
+def post(server: DevServer, path: str, body: Any, **extra: Any) -> Response:
     headers = {"X-Studio-Token": token_of(server)} | extra.pop("headers", {})
     return request(server, "POST", path, body, headers=headers, **extra)
 
